@@ -1,0 +1,62 @@
+/**
+ * The contract every compute backend package implements. A plugin is a plain
+ * object: creating it does nothing; `register()` is the one call with effects.
+ */
+
+/** Every backend cnnkit knows. Adding one must fail to compile until each switch handles it. */
+export const BACKEND_NAMES = ['cpu', 'wasm', 'cuda', 'onnx'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** What a selection is for: `train` needs gradients, `infer` only forward passes. */
+export type Task = 'train' | 'infer';
+
+export interface BackendCapabilities {
+  /** Where the arithmetic runs. */
+  readonly device: 'cpu' | 'gpu';
+  /** Can compute gradients and update weights. */
+  readonly training: boolean;
+  /** Can run forward passes. */
+  readonly inference: boolean;
+  /** Threads one instance uses for its kernels. */
+  readonly threads: number;
+}
+
+export type Availability =
+  | { readonly available: true }
+  | { readonly available: false; readonly reason: string; readonly fix: string };
+
+export interface BackendPlugin {
+  readonly name: BackendName;
+  /** The npm package that provides the plugin, for install hints. */
+  readonly packageName: string;
+  /** Higher wins in `auto` selection among available, capable backends. */
+  readonly priority: number;
+  /** Checks, without side effects on tfjs, whether this backend can run here. */
+  isAvailable(): Promise<Availability>;
+  capabilities(): BackendCapabilities;
+  /** Version of the engine underneath (tfjs backend, onnxruntime), or null if not installed. */
+  version(): string | null;
+  /**
+   * Makes the backend usable: registers its tfjs backend and extra kernels and the
+   * gradients, and makes it the active tfjs backend. Idempotent.
+   */
+  activate(): Promise<void>;
+}
+
+/** Turns a backend name into its human description; exhaustive on purpose. */
+export function describeBackend(name: BackendName): string {
+  switch (name) {
+    case 'cpu':
+      return 'pure JavaScript (tfjs-backend-cpu)';
+    case 'wasm':
+      return 'WebAssembly with SIMD (tfjs-backend-wasm + cnnkit training kernels)';
+    case 'cuda':
+      return 'NVIDIA GPU through libtensorflow (tfjs-node-gpu)';
+    case 'onnx':
+      return 'onnxruntime-node';
+    default: {
+      const unreachable: never = name;
+      throw new Error(`describeBackend: unhandled backend ${String(unreachable)}`);
+    }
+  }
+}
