@@ -1,0 +1,24 @@
+import { tf } from '@cnnkit/tensor-core';
+import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
+import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+
+/**
+ * Kernels cnnkit adds to tfjs's wasm backend so that CNNs train on it: the three
+ * it lacks, and MaxPoolGrad, which it has but gets wrong (see the conformance suite).
+ */
+export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+  maxPoolGradConfig,
+];
+
+/** Registers the training kernels for the `wasm` backend, replacing tfjs's where it has one (idempotent). */
+export function registerWasmTrainingKernels(): void {
+  for (const config of WASM_TRAINING_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+}
