@@ -1,0 +1,3 @@
+export { main, UserError } from './cli.js';
+export { listBackends, type BackendRow } from './commands/backends.js';
+export { runBench, type BenchResult, type BenchOptions } from './commands/bench.js';

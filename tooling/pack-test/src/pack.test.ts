@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-cuda'];
+let scratch = '';
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('installing the packed packages with plain npm', () => {
+  it('imports them outside the workspace and runs a conv forward pass on cpu and wasm that agree', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'cnnkit-pack-'));
+    const tarballs = join(scratch, 'tarballs');
+    for (const p of packages) {
+      // pnpm pack rewrites workspace:* to the real versions, as publishing does.
+      await exec('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', p) });
+    }
+    const files = (await readdir(tarballs)).map((f) => join(tarballs, f));
+    expect(files).toHaveLength(packages.length);
+    const app = join(scratch, 'app');
+    await exec('mkdir', ['-p', app]);
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
+    await exec('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...files], { cwd: app });
+    await writeFile(
+      join(app, 'main.js'),
+      `import { tf, BackendRegistry, selectBackend } from '@cnnkit/tensor-core';
+import { cpuBackend } from '@cnnkit/backend-cpu';
+import { wasmBackend } from '@cnnkit/backend-wasm';
+import { cudaBackend } from '@cnnkit/backend-cuda';
+const registry = new BackendRegistry().add(cpuBackend()).add(wasmBackend()).add(cudaBackend());
+const out = {};
+for (const name of ['cpu', 'wasm']) {
+  await selectBackend({ name, registry });
+  const x = tf.tensor4d(Array.from({ length: 2 * 5 * 5 * 3 }, (_, i) => Math.sin(i)), [2, 5, 5, 3]);
+  const f = tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 2 }, (_, i) => Math.cos(i)), [3, 3, 3, 2]);
+  out[name] = Array.from(tf.conv2d(x, f, 1, 'same').dataSync());
+}
+out.cuda = await registry.get('cuda').isAvailable();
+console.log(JSON.stringify(out));
+`,
+    );
+    const { stdout } = await exec(process.execPath, ['main.js'], { cwd: app });
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as { cpu: number[]; wasm: number[]; cuda: { available: boolean } };
+    expect(out.cpu).toHaveLength(2 * 5 * 5 * 2);
+    // Hand-checkable anchor: the centre output of image 0, channel 0, is the full 3x3x3 dot product.
+    let centre = 0;
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++)
+        for (let c = 0; c < 3; c++) centre += Math.sin(((1 + i) * 5 + (1 + j)) * 3 + c) * Math.cos(((i * 3 + j) * 3 + c) * 2);
+    expect(out.cpu[(2 * 5 + 2) * 2]).toBeCloseTo(centre, 4);
+    for (let i = 0; i < out.cpu.length; i++) expect(Math.abs(out.wasm[i] - out.cpu[i])).toBeLessThan(1e-4);
+    expect(out.cuda.available).toBe(false);
+    // The peer dependency on tfjs-core is satisfied by npm, and the optional tfjs-node-gpu is not pulled in.
+    const installed = await readdir(join(app, 'node_modules', '@tensorflow'));
+    expect(installed).toContain('tfjs-core');
+    expect(installed).not.toContain('tfjs-node-gpu');
+  });
+});
