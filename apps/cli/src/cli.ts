@@ -43,8 +43,8 @@ function buildProgram(out: (text: string) => void, err: (text: string) => void):
   program
     .command('bench')
     .description('training and inference images/s of a small 4-conv CNN on every available backend, in one run')
-    .option('--size <px>', 'image size', positiveInt('--size'), 64)
-    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 16)
+    .option('--size <px>', 'image size', positiveInt('--size'), 32)
+    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 8)
     .option('--repeats <n>', 'timed repeats (the median is reported)', positiveInt('--repeats'), 3)
     .option('--backends <list>', `comma-separated subset of ${BACKEND_NAMES.join(',')}`, backendList)
     .option('--json', 'print one JSON document on stdout')
