@@ -1,15 +1,18 @@
 import { tf } from '@cnnkit/tensor-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 
 /**
  * Kernels cnnkit adds to tfjs's wasm backend so that CNNs train on it: the three
- * it lacks, and MaxPoolGrad, which it has but gets wrong (see the conformance suite).
+ * it lacks, MaxPoolGrad, which it has but gets wrong (see the conformance suite),
+ * and Conv2DBackpropInput, which it has but runs 10-20x slower than a convolution.
  */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   maxPoolGradConfig,
