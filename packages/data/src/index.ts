@@ -1,0 +1,5 @@
+export { checkImages, type BrokenFile, type CheckOptions, type CheckReport } from './check-images.js';
+export { quarantine, type QuarantineResult } from './quarantine.js';
+export { decodeImage, DEFAULT_PIXEL_LIMIT, ImageDecodeError, type ColorMode, type DecodeOptions, type RawImage } from './decode-image.js';
+export { resizeImage, type Interpolation } from './resize-image.js';
+export { IMAGE_EXTENSIONS } from './image-files.js';
