@@ -104,6 +104,32 @@ function bmpToRaw(file: string, buf: Buffer, pixelLimit: number): RawImage {
   return { data, width, height, channels: 4 };
 }
 
+/**
+ * Whether the file stops before its format's end marker. libvips's own message
+ * for a truncated file is sometimes lost under concurrent decodes ("Unknown
+ * error"), so the report says "truncated" from the bytes themselves.
+ */
+function endsEarly(format: Exclude<Format, 'bmp'>, buf: Buffer): boolean {
+  switch (format) {
+    case 'jpeg': {
+      // Some writers pad after EOI, so look for it near the end rather than at it.
+      const tail = buf.subarray(Math.max(0, buf.length - 1024));
+      for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return false;
+      return true;
+    }
+    case 'png':
+      return buf.lastIndexOf('IEND', undefined, 'latin1') < 0;
+    case 'gif':
+      return buf.subarray(Math.max(0, buf.length - 64)).lastIndexOf(0x3b) < 0;
+    case 'webp':
+      return buf.readUInt32LE(4) + 8 > buf.length;
+    default: {
+      const never: never = format;
+      throw new Error(`unreachable format ${String(never)}`);
+    }
+  }
+}
+
 function overLimit(file: string, width: number, height: number, limit: number): ImageDecodeError {
   return new ImageDecodeError(file, `over the pixel limit: ${width}x${height} = ${width * height} pixels > ${limit}`);
 }
@@ -177,7 +203,8 @@ export async function decodeImage(file: string, options: DecodeOptions = {}, con
         ? overLimit(file, meta.width, meta.height, pixelLimit)
         : new ImageDecodeError(file, `over the pixel limit of ${pixelLimit}`, { cause });
     }
-    throw new ImageDecodeError(file, `truncated or corrupt ${format.toUpperCase()}: ${message}`, { cause });
+    const what = format !== 'bmp' && endsEarly(format, buf) ? `truncated ${format.toUpperCase()} (${buf.length} bytes, no end marker)` : `corrupt ${format.toUpperCase()}`;
+    throw new ImageDecodeError(file, `${what}: ${message}`, { cause });
   }
   if (out.info.channels !== channels) {
     throw new ImageDecodeError(file, `decoded to ${out.info.channels} channels, expected ${channels} for colorMode '${colorMode}'`);
