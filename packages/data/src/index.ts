@@ -3,3 +3,14 @@ export { quarantine, type QuarantineResult } from './quarantine.js';
 export { decodeImage, DEFAULT_PIXEL_LIMIT, ImageDecodeError, type ColorMode, type DecodeOptions, type RawImage } from './decode-image.js';
 export { resizeImage, type Interpolation } from './resize-image.js';
 export { IMAGE_EXTENSIONS } from './image-files.js';
+export type { CacheOption } from './image-cache.js';
+export type { LabelMode } from './labels.js';
+export type { Subset } from './split.js';
+export type { LoadStats } from './image-source.js';
+export {
+  ImageDataset,
+  imageDatasetFromDirectory,
+  type ArrayBatch,
+  type ImageDatasetOptions,
+  type TensorBatch,
+} from './image-dataset.js';
