@@ -14,3 +14,4 @@ export {
   type ImageDatasetOptions,
   type TensorBatch,
 } from './image-dataset.js';
+export { writeSampleData, type SampleDataOptions, type SampleDataResult, type SampleImage } from './sample-data.js';
