@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CnnkitError, createRng, tf } from '@cnnkit/tensor-core';
 import { defaultParallelism, sortByDecoding, type CheckReport } from './check-images.js';
-import { channelsOf, DEFAULT_PIXEL_LIMIT, type ColorMode } from './decode-image.js';
+import { channelsOf, DEFAULT_PIXEL_LIMIT, type ColorMode, type RawImage } from './decode-image.js';
 import type { CacheOption } from './image-cache.js';
 import { compareNames, folderKind, relativePath, walkFiles } from './image-files.js';
 import { ImageSource, type LoadStats } from './image-source.js';
@@ -70,6 +70,21 @@ export interface ArrayBatch {
 export interface TensorBatch<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D> {
   images: Images;
   labels: tf.Tensor | null;
+}
+
+/**
+ * The images of an {@link ArrayBatch} as separate {@link RawImage}s (views, not
+ * copies), e.g. to pass to `previewGrid`.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of ds.arrays()) { await previewGrid(batchImages(batch).slice(0, 9), { out: 'grid.png' }); break; }
+ * ```
+ */
+export function batchImages(batch: ArrayBatch): RawImage[] {
+  const [n, h, w, c] = batch.shape;
+  const size = h * w * c;
+  return Array.from({ length: n }, (_, k) => ({ data: batch.images.subarray(k * size, (k + 1) * size), width: w, height: h, channels: c }));
 }
 
 interface DatasetSettings {

@@ -8,6 +8,7 @@ export type { LabelMode } from './labels.js';
 export type { Subset } from './split.js';
 export type { LoadStats } from './image-source.js';
 export {
+  batchImages,
   ImageDataset,
   imageDatasetFromDirectory,
   type ArrayBatch,
@@ -15,3 +16,4 @@ export {
   type TensorBatch,
 } from './image-dataset.js';
 export { writeSampleData, type SampleDataOptions, type SampleDataResult, type SampleImage } from './sample-data.js';
+export { previewGrid, type PreviewGridOptions, type PreviewGridResult, type TitleFont } from './preview-grid.js';
