@@ -17,3 +17,4 @@ export {
 } from './image-dataset.js';
 export { writeSampleData, type SampleDataOptions, type SampleDataResult, type SampleImage } from './sample-data.js';
 export { previewGrid, type PreviewGridOptions, type PreviewGridResult, type TitleFont } from './preview-grid.js';
+export { benchDataPipeline, type BenchDataOptions, type BenchDataResult } from './bench.js';
