@@ -174,6 +174,26 @@ describe('imageDatasetFromDirectory', () => {
     expect(second).toEqual(first);
   });
 
+  it('decodes only a bounded window ahead of the consumer, and stops when the consumer stops', async () => {
+    const ds = await imageDatasetFromDirectory(clean(), { imageSize: [2, 2], batchSize: 2, prefetch: 1, parallelism: 2, seed: 4, validate: false });
+    for await (const batch of ds.arrays()) {
+      expect(batch.shape[0]).toBe(2);
+      await new Promise((r) => setTimeout(r, 50)); // the consumer is busy; prefetch runs on
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    // 2 taken + at most (prefetch + 1) * batchSize = 4 ahead, out of 30
+    expect(ds.stats.decodes).toBeGreaterThanOrEqual(4);
+    expect(ds.stats.decodes).toBeLessThanOrEqual(6);
+  });
+
+  it('the tensor path leaks nothing but what it yields', async () => {
+    const ds = await imageDatasetFromDirectory(clean(), { imageSize: [2, 2], batchSize: 7, seed: 4, validate: false, labelMode: 'categorical' });
+    const before = tf.memory().numTensors;
+    for await (const { images, labels } of ds) tf.dispose([images, labels!]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('with a disk cache, a new dataset over the same folder does not decode', async () => {
     const cacheDir = join(root, 'cache');
     const opts = { imageSize: [4, 4] as [number, number], batchSize: 8, seed: 5, cache: { dir: cacheDir } };
