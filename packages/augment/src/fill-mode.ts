@@ -1,3 +1,5 @@
+import { checkFinite, checkOneOf } from './errors.js';
+
 /**
  * How points outside the input are filled (Keras's `fill_mode`), for an input row `a b c d`:
  * - `reflect`: `d c b a | a b c d | d c b a` (mirrored about the edge of the last pixel)
@@ -11,3 +13,21 @@ export const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', '
 /** How a value between pixel centres is read. */
 export type Interpolation = 'bilinear' | 'nearest';
 export const INTERPOLATIONS: readonly Interpolation[] = ['bilinear', 'nearest'];
+
+/** The fill options shared by the geometric layers, with Keras's defaults. */
+export interface FillOptions {
+  /** Default `reflect`. */
+  fillMode: FillMode;
+  /** Default `bilinear`. */
+  interpolation: Interpolation;
+  /** Used by `constant`; default 0. */
+  fillValue: number;
+}
+
+export function resolveFill(operation: string, options: Partial<FillOptions>): FillOptions {
+  return {
+    fillMode: checkOneOf(operation, 'fillMode', options.fillMode ?? 'reflect', FILL_MODES),
+    interpolation: checkOneOf(operation, 'interpolation', options.interpolation ?? 'bilinear', INTERPOLATIONS),
+    fillValue: checkFinite(operation, 'fillValue', options.fillValue ?? 0),
+  };
+}
