@@ -20,6 +20,7 @@ export interface SampleOptions {
 }
 
 const OP = 'sampleProjective';
+const EXACT_ROWS = 2 ** 24;
 
 /*
  * Why not tf.image.transform: in tfjs 4.22 the cpu kernel returns after the first image
@@ -66,25 +67,58 @@ export function sampleProjective(
   if (n === 0 || h === 0 || w === 0) {
     throw new CnnkitError('BAD_OPTION', `${OP}: expected a non-empty batch of non-empty images, received shape [${images.shape.join(', ')}]`);
   }
+  // Pixel rows are indexed in float32 arithmetic, exact below 2^24 rows: larger batches
+  // are resampled in parts.
+  const rowsPerImage = h * w + 1;
+  if (rowsPerImage >= EXACT_ROWS) {
+    throw new CnnkitError('BAD_OPTION', `${OP}: expected images of fewer than 2^24 pixels, received ${h}x${w}`);
+  }
+  const perPart = Math.floor((EXACT_ROWS - 1) / rowsPerImage);
+  if (n > perPart) {
+    const rows = transforms.length === 1 ? Array.from({ length: n }, () => transforms[0]) : transforms;
+    const parts: tf.Tensor4D[] = [];
+    for (let start = 0; start < n; start += perPart) {
+      const size = Math.min(perPart, n - start);
+      const part = tf.slice(images, [start, 0, 0, 0], [size, h, w, c]);
+      parts.push(sampleProjective(part, rows.slice(start, start + size), options));
+      part.dispose();
+    }
+    const out = tf.concat(parts);
+    tf.dispose(parts);
+    return out;
+  }
 
   return tf.tidy(() => {
     const rows = transforms.length === 1 ? Array.from({ length: n }, () => transforms[0]) : transforms;
-    const coef = tf.tensor2d(rows.flatMap((t) => [...t]), [n, 8], 'float32');
-    const [a0, a1, a2, b0, b1, b2, c0, c1] = tf.split(coef, 8, 1).map((t) => tf.reshape(t, [n, 1, 1]));
-    const xs = tf.reshape(tf.range(0, ow, 1, 'float32'), [1, 1, ow]);
-    const ys = tf.reshape(tf.range(0, oh, 1, 'float32'), [1, oh, 1]);
-    let inX: tf.Tensor = tf.add(tf.add(tf.mul(a0, xs), tf.mul(a1, ys)), a2);
-    let inY: tf.Tensor = tf.add(tf.add(tf.mul(b0, xs), tf.mul(b1, ys)), b2);
-    // Affine transforms (every Keras layer here) skip the division: it would only add rounding.
+    const p = oh * ow;
     const projective = rows.some((t) => t[6] !== 0 || t[7] !== 0);
+    // All coordinates in one matMul, [a-rows; b-rows; c-rows] x [x; y; 1]. Element-wise ops
+    // then combine same-shaped [n, P] tensors: tfjs-cpu takes a per-element index-mapping
+    // path for broadcasts such as [n, 1] x [n, P], which is ~10x slower than equal shapes.
+    const matrix = tf.tensor2d(
+      [
+        ...rows.flatMap((t) => [t[0], t[1], t[2]]),
+        ...rows.flatMap((t) => [t[3], t[4], t[5]]),
+        ...(projective ? rows.flatMap((t) => [t[6], t[7], 1]) : []),
+      ],
+      [projective ? 3 * n : 2 * n, 3],
+      'float32',
+    );
+    const flatIndex = tf.range(0, p, 1, 'float32');
+    const gridY = tf.floor(tf.div(tf.add(flatIndex, 0.5), ow)); // + 0.5: exact even if the division rounds down
+    const gridX = tf.sub(flatIndex, tf.mul(gridY, ow));
+    const grid = tf.stack([gridX, gridY, tf.onesLike(gridX)]); // [3, P]
+    const coords = tf.matMul(matrix, grid);
+    let inX: tf.Tensor = tf.slice(coords, [0, 0], [n, p]);
+    let inY: tf.Tensor = tf.slice(coords, [n, 0], [n, p]);
+    // 1 where the point is defined; k = 0 sends it to infinity, outside the input whatever the fill mode
     let defined: tf.Tensor | null = null;
     if (projective) {
-      const k = tf.add(tf.add(tf.mul(c0, xs), tf.mul(c1, ys)), 1);
-      // k = 0 sends the point to infinity: it is outside the input, whatever the fill mode
-      defined = tf.notEqual(k, 0);
-      const safeK = tf.where(defined, k, tf.onesLike(k));
-      inX = tf.where(defined, tf.div(inX, safeK), tf.zerosLike(inX));
-      inY = tf.where(defined, tf.div(inY, safeK), tf.zerosLike(inY));
+      const k = tf.slice(coords, [2 * n, 0], [n, p]);
+      defined = tf.cast(tf.notEqual(k, 0), 'float32');
+      const safeK = tf.add(k, tf.sub(1, defined)); // 1 where k = 0
+      inX = tf.mul(tf.div(inX, safeK), defined);
+      inY = tf.mul(tf.div(inY, safeK), defined);
     }
     // Far-away points keep their integer exactness in float32 after this clamp; it changes
     // no result, since every fill mode is periodic or constant that far out.
@@ -92,50 +126,55 @@ export function sampleProjective(
     inX = tf.clipByValue(inX, -far, far);
     inY = tf.clipByValue(inY, -far, far);
 
-    const flat = tf.reshape(images, [n * h * w, c]);
-    const batchBase = tf.reshape(tf.range(0, n * h * w, h * w, 'int32'), [n, 1, 1]);
-    const read = (ix: tf.Tensor, iy: tf.Tensor): tf.Tensor => {
-      const mx = tf.cast(mapIndex(ix, w, fillMode), 'int32');
-      const my = tf.cast(mapIndex(iy, h, fillMode), 'int32');
-      const index = tf.add(batchBase, tf.add(tf.mul(my, tf.scalar(w, 'int32')), mx));
-      const values = tf.reshape(tf.gather(flat, tf.reshape(index, [-1])), [n, oh, ow, c]);
-      if (fillMode !== 'constant') return values;
-      const inside = tf.logicalAnd(
-        tf.logicalAnd(tf.greaterEqual(ix, 0), tf.less(ix, w)),
-        tf.logicalAnd(tf.greaterEqual(iy, 0), tf.less(iy, h)),
-      );
-      return tf.where(tf.reshape(inside, [n, oh, ow, 1]), values, tf.fill([n, oh, ow, c], fillValue));
+    // Row h*w of each image is the fill value: points outside read it (constant mode, k = 0).
+    const fillRow = h * w;
+    const source = tf.reshape(tf.concat([tf.reshape(images, [n, h * w, c]), tf.fill([n, 1, c], fillValue)], 1), [n * rowsPerImage, c]);
+    // First row of each image, as an [n, P] tensor made by an outer product (a broadcast add
+    // would be slow on cpu). Not gather's batchDims: tfjs-wasm 4.22 gathers wrong rows with it.
+    const imageBase = tf.matMul(tf.tensor2d(Array.from({ length: n }, (_, i) => i * rowsPerImage), [n, 1]), tf.ones([1, p]));
+    /** Row of `source` to read for integer-valued pixel coordinates `ix`, `iy` ([n, P] floats). */
+    const rowOf = (ix: tf.Tensor, iy: tf.Tensor): tf.Tensor => {
+      const row = tf.add(tf.mul(mapIndex(iy, h, fillMode), w), mapIndex(ix, w, fillMode));
+      let keep: tf.Tensor | null = defined;
+      if (fillMode === 'constant') {
+        const inside = tf.cast(
+          tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(ix, 0), tf.less(ix, w)), tf.logicalAnd(tf.greaterEqual(iy, 0), tf.less(iy, h))),
+          'float32',
+        );
+        keep = keep === null ? inside : tf.mul(keep, inside);
+      }
+      // arithmetic select (exact for these integers) avoids broadcasting the scalar fill row
+      return keep === null ? row : tf.add(tf.mul(row, keep), tf.mul(tf.sub(1, keep), fillRow));
     };
 
-    let out: tf.Tensor;
     switch (interpolation) {
-      case 'nearest':
+      case 'nearest': {
         // floor(x + 0.5): ties round up, the same on every backend
-        out = read(tf.floor(tf.add(inX, 0.5)), tf.floor(tf.add(inY, 0.5)));
-        break;
+        const row = rowOf(tf.floor(tf.add(inX, 0.5)), tf.floor(tf.add(inY, 0.5)));
+        return tf.reshape(tf.gather(source, tf.cast(tf.add(row, imageBase), 'int32')), [n, oh, ow, c]);
+      }
       case 'bilinear': {
         const x0 = tf.floor(inX);
         const y0 = tf.floor(inY);
         const x1 = tf.add(x0, 1);
         const y1 = tf.add(y0, 1);
-        const fx = tf.reshape(tf.sub(inX, x0), [n, oh, ow, 1]);
-        const fy = tf.reshape(tf.sub(inY, y0), [n, oh, ow, 1]);
+        const fx = tf.sub(inX, x0);
+        const fy = tf.sub(inY, y0);
         const gx = tf.sub(1, fx);
         const gy = tf.sub(1, fy);
-        const top = tf.add(tf.mul(read(x0, y0), gx), tf.mul(read(x1, y0), fx));
-        const bottom = tf.add(tf.mul(read(x0, y1), gx), tf.mul(read(x1, y1), fx));
-        out = tf.add(tf.mul(top, gy), tf.mul(bottom, fy));
-        break;
+        // the four neighbours of every output pixel in one gather, blended by one batched
+        // matMul [nP, 1, 4] x [nP, 4, c]: no broadcast of per-pixel weights over channels
+        const corners = tf.stack([rowOf(x0, y0), rowOf(x1, y0), rowOf(x0, y1), rowOf(x1, y1)].map((r) => tf.add(r, imageBase)), 2);
+        const weights = tf.stack([tf.mul(gx, gy), tf.mul(fx, gy), tf.mul(gx, fy), tf.mul(fx, fy)], 2);
+        const values = tf.gather(source, tf.cast(tf.reshape(corners, [-1]), 'int32')); // [n * P * 4, c]
+        const blended = tf.matMul(tf.reshape(weights, [n * p, 1, 4]), tf.reshape(values, [n * p, 4, c]));
+        return tf.reshape(blended, [n, oh, ow, c]);
       }
       default: {
         const never: never = interpolation;
         throw new CnnkitError('BAD_OPTION', `${OP}: unknown interpolation ${String(never)}`);
       }
     }
-    if (defined !== null) {
-      out = tf.where(tf.reshape(defined, [n, oh, ow, 1]), out, tf.fill([n, oh, ow, c], fillValue));
-    }
-    return out as tf.Tensor4D;
   });
 }
 
