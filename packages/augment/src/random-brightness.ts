@@ -2,6 +2,7 @@ import { type RngState, tf } from '@cnnkit/tensor-core';
 import { copyFactor, factorRange, symmetric, type Factor } from './factor.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
+import { perImage } from './per-image.js';
 import { checkValueRange, type ValueRange } from './value-range.js';
 
 export interface RandomBrightnessConfig {
@@ -81,7 +82,6 @@ export class RandomBrightness implements RandomImageTransform {
 /** `x + delta`, clipped; one delta per image. */
 export function adjustBrightness(images: tf.Tensor4D, deltas: readonly number[], valueRange: ValueRange): tf.Tensor4D {
   return tf.tidy(() => {
-    const d = tf.tensor4d([...deltas], [deltas.length, 1, 1, 1]);
-    return tf.clipByValue(tf.add(images, d), valueRange[0], valueRange[1]) as tf.Tensor4D;
+    return tf.clipByValue(tf.add(images, perImage(deltas, images.shape)), valueRange[0], valueRange[1]) as tf.Tensor4D;
   });
 }

@@ -2,6 +2,7 @@ import { type RngState, tf } from '@cnnkit/tensor-core';
 import { copyFactor, factorRange, type Factor } from './factor.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
+import { channelMeans, perImage, perImageChannel } from './per-image.js';
 import { checkValueRange, type ValueRange } from './value-range.js';
 
 export interface RandomContrastConfig {
@@ -84,9 +85,11 @@ export class RandomContrast implements RandomImageTransform {
 /** `(x - mean) * f + mean` per image and channel, clipped; one factor per image. */
 export function adjustContrast(images: tf.Tensor4D, factors: readonly number[], valueRange: ValueRange): tf.Tensor4D {
   return tf.tidy(() => {
-    const f = tf.tensor4d([...factors], [factors.length, 1, 1, 1]);
-    const mean = tf.mean(images, [1, 2], true);
-    const out = tf.add(tf.mul(tf.sub(images, mean), f), mean);
+    const shape = images.shape;
+    const f = tf.tensor3d([...factors], [factors.length, 1, 1]);
+    // (x - mean) * f + mean = x * f + mean * (1 - f)
+    const offset = tf.mul(channelMeans(images), tf.sub(1, f)) as tf.Tensor3D;
+    const out = tf.add(tf.mul(images, perImage(factors, shape)), perImageChannel(offset, shape));
     return tf.clipByValue(out, valueRange[0], valueRange[1]) as tf.Tensor4D;
   });
 }

@@ -1,7 +1,10 @@
 import { tf, type RngState } from '@cnnkit/tensor-core';
+import { sampleProjective, type ProjectiveTransform } from './sample-projective.js';
 import { checkOneOf } from './errors.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
+
+const IDENTITY: ProjectiveTransform = [1, 0, 0, 0, 1, 0, 0, 0];
 
 export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
 export const FLIP_MODES: readonly FlipMode[] = ['horizontal', 'vertical', 'horizontal_and_vertical'];
@@ -59,28 +62,31 @@ export class RandomFlip implements RandomImageTransform {
     if (!options.training) return images;
     const rng = this.#rng.pick(options);
     const n = images.shape[0];
-    const flips = Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
-    return tf.tidy(() => {
-      let flipped: tf.Tensor4D;
-      switch (this.mode) {
-        case 'horizontal':
-          flipped = tf.reverse(images, 2);
-          break;
-        case 'vertical':
-          flipped = tf.reverse(images, 1);
-          break;
-        case 'horizontal_and_vertical':
-          flipped = tf.reverse(images, [1, 2]);
-          break;
-        default: {
-          const never: never = this.mode;
-          throw new Error(`RandomFlip: unknown mode ${String(never)}`);
-        }
+    const flips = Array.from({ length: n }, () => rng.next() < 0.5);
+    const [, h, w] = images.shape;
+    // A flip is an integer-valued affine map, so nearest sampling is an exact gather, and each
+    // image gets its own in one batched op (tfjs-cpu's Reverse + Select over a batch is ~5x slower).
+    const flipX: ProjectiveTransform = [-1, 0, w - 1, 0, 1, 0, 0, 0];
+    const flipY: ProjectiveTransform = [1, 0, 0, 0, -1, h - 1, 0, 0];
+    const flipBoth: ProjectiveTransform = [-1, 0, w - 1, 0, -1, h - 1, 0, 0];
+    let flip: ProjectiveTransform;
+    switch (this.mode) {
+      case 'horizontal':
+        flip = flipX;
+        break;
+      case 'vertical':
+        flip = flipY;
+        break;
+      case 'horizontal_and_vertical':
+        flip = flipBoth;
+        break;
+      default: {
+        const never: never = this.mode;
+        throw new Error(`RandomFlip: unknown mode ${String(never)}`);
       }
-      // a select, not arithmetic blending, so kept and flipped pixels are bit-exact
-      const mask = tf.cast(tf.tensor4d(flips, [n, 1, 1, 1], 'int32'), 'bool');
-      return tf.where(tf.broadcastTo(mask, images.shape), flipped, images);
-    });
+    }
+    const transforms = flips.map((f) => (f ? flip : IDENTITY));
+    return sampleProjective(images, transforms, { interpolation: 'nearest', fillMode: 'nearest', fillValue: 0 });
   }
 
   getRngState(): RngState {
