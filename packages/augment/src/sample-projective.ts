@@ -127,48 +127,48 @@ export function sampleProjective(
     inY = tf.clipByValue(inY, -far, far);
 
     // Row h*w of each image is the fill value: points outside read it (constant mode, k = 0).
-    const fillRow = h * w;
     const source = tf.reshape(tf.concat([tf.reshape(images, [n, h * w, c]), tf.fill([n, 1, c], fillValue)], 1), [n * rowsPerImage, c]);
     // First row of each image, as an [n, P] tensor made by an outer product (a broadcast add
     // would be slow on cpu). Not gather's batchDims: tfjs-wasm 4.22 gathers wrong rows with it.
     const imageBase = tf.matMul(tf.tensor2d(Array.from({ length: n }, (_, i) => i * rowsPerImage), [n, 1]), tf.ones([1, p]));
-    /** Row of `source` to read for integer-valued pixel coordinates `ix`, `iy` ([n, P] floats). */
-    const rowOf = (ix: tf.Tensor, iy: tf.Tensor): tf.Tensor => {
-      const row = tf.add(tf.mul(mapIndex(iy, h, fillMode), w), mapIndex(ix, w, fillMode));
-      let keep: tf.Tensor | null = defined;
-      if (fillMode === 'constant') {
-        const inside = tf.cast(
-          tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(ix, 0), tf.less(ix, w)), tf.logicalAnd(tf.greaterEqual(iy, 0), tf.less(iy, h))),
-          'float32',
-        );
-        keep = keep === null ? inside : tf.mul(keep, inside);
-      }
-      // arithmetic select (exact for these integers) avoids broadcasting the scalar fill row
-      return keep === null ? row : tf.add(tf.mul(row, keep), tf.mul(tf.sub(1, keep), fillRow));
+    /** One axis of integer-valued coordinates: the mapped pixel index and, if points can fall outside, a 0/1 mask. */
+    const axis = (coord: tf.Tensor, len: number): { index: tf.Tensor; inside: tf.Tensor | null } => ({
+      index: mapIndex(coord, len, fillMode),
+      inside: fillMode === 'constant' ? tf.cast(tf.logicalAnd(tf.greaterEqual(coord, 0), tf.less(coord, len)), 'float32') : null,
+    });
+    /** Absolute row of `source` for pixel (x, y); the image's fill row where the point is outside. */
+    const rowOf = (x: ReturnType<typeof axis>, y: ReturnType<typeof axis>): tf.Tensor => {
+      const row = tf.add(tf.mul(y.index, w), x.index);
+      const masks = [defined, x.inside, y.inside].filter((m): m is tf.Tensor => m !== null);
+      if (masks.length === 0) return tf.add(row, imageBase);
+      const keep = masks.reduce((a, b) => tf.mul(a, b));
+      // an arithmetic select, exact for these integers, instead of broadcasting a scalar
+      return tf.add(imageBase, tf.add(tf.mul(row, keep), tf.mul(tf.sub(1, keep), h * w)));
     };
+    const gatherRows = (rows: tf.Tensor): tf.Tensor => tf.gather(source, tf.cast(tf.reshape(rows, [-1]), 'int32'));
 
     switch (interpolation) {
       case 'nearest': {
         // floor(x + 0.5): ties round up, the same on every backend
-        const row = rowOf(tf.floor(tf.add(inX, 0.5)), tf.floor(tf.add(inY, 0.5)));
-        return tf.reshape(tf.gather(source, tf.cast(tf.add(row, imageBase), 'int32')), [n, oh, ow, c]);
+        const row = rowOf(axis(tf.floor(tf.add(inX, 0.5)), w), axis(tf.floor(tf.add(inY, 0.5)), h));
+        return tf.reshape(gatherRows(row), [n, oh, ow, c]);
       }
       case 'bilinear': {
         const x0 = tf.floor(inX);
         const y0 = tf.floor(inY);
-        const x1 = tf.add(x0, 1);
-        const y1 = tf.add(y0, 1);
         const fx = tf.sub(inX, x0);
         const fy = tf.sub(inY, y0);
         const gx = tf.sub(1, fx);
         const gy = tf.sub(1, fy);
-        // the four neighbours of every output pixel in one gather, blended by one batched
-        // matMul [nP, 1, 4] x [nP, 4, c]: no broadcast of per-pixel weights over channels
-        const corners = tf.stack([rowOf(x0, y0), rowOf(x1, y0), rowOf(x0, y1), rowOf(x1, y1)].map((r) => tf.add(r, imageBase)), 2);
-        const weights = tf.stack([tf.mul(gx, gy), tf.mul(fx, gy), tf.mul(gx, fy), tf.mul(fx, fy)], 2);
-        const values = tf.gather(source, tf.cast(tf.reshape(corners, [-1]), 'int32')); // [n * P * 4, c]
-        const blended = tf.matMul(tf.reshape(weights, [n * p, 1, 4]), tf.reshape(values, [n * p, 4, c]));
-        return tf.reshape(blended, [n, oh, ow, c]);
+        const [ax0, ax1, ay0, ay1] = [axis(x0, w), axis(tf.add(x0, 1), w), axis(y0, h), axis(tf.add(y0, 1), h)];
+        // The four neighbours of every output pixel in one gather and their weights spread
+        // over the channels by one outer product; blocks are concatenated along the outer axis
+        // (stacking along the last one is slow on wasm) and summed as same-shaped slices.
+        const rows = tf.concat([rowOf(ax0, ay0), rowOf(ax1, ay0), rowOf(ax0, ay1), rowOf(ax1, ay1)].map((r) => tf.reshape(r, [-1])));
+        const weights = tf.concat([tf.mul(gx, gy), tf.mul(fx, gy), tf.mul(gx, fy), tf.mul(fx, fy)].map((t) => tf.reshape(t, [-1])));
+        const weighted = tf.mul(gatherRows(rows), tf.matMul(tf.reshape(weights, [4 * n * p, 1]), tf.ones([1, c])));
+        const part = (k: number) => tf.slice(weighted, [k * n * p, 0], [n * p, c]);
+        return tf.reshape(tf.add(tf.add(part(0), part(1)), tf.add(part(2), part(3))), [n, oh, ow, c]);
       }
       default: {
         const never: never = interpolation;
