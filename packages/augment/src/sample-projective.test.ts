@@ -45,6 +45,13 @@ describeOnBackends('sampleProjective', () => {
     row.dispose();
   });
 
+  it('rounds ties half up for nearest interpolation, on every backend (output x reads x + 0.5)', () => {
+    const row = tf.tensor4d([10, 20, 30, 40], [1, 1, 4, 1]);
+    const out = sampleProjective(row, [[1, 0, 0.5, 0, 1, 0, 0, 0]], { interpolation: 'nearest', fillMode: 'constant', fillValue: -1 });
+    expect([...out.dataSync()]).toEqual([20, 30, 40, -1]);
+    tf.dispose([row, out]);
+  });
+
   for (const { label, transforms } of CASES) {
     it(`matches the float64 reference for every fill mode and interpolation: ${label} (|diff| <= 1e-3)`, () => {
       const images = tf.tensor4d(VALUES, SHAPE);
