@@ -1,5 +1,5 @@
 import { CnnkitError, createRng, tf, type Rng, type RngState } from '@cnnkit/tensor-core';
-import { describe } from './errors.js';
+import { describeValue } from './errors.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, type CallOptions, type ImageShape, type ImageTransform } from './image-transform.js';
 import { serializeTransform, transformFromConfig, type AnyTransform, type SerializedTransform } from './transform-from-config.js';
@@ -45,11 +45,11 @@ export class Augmentation implements ImageTransform {
 
   constructor(layers: readonly AnyTransform[], options: AugmentationOptions = {}) {
     if (!Array.isArray(layers)) {
-      throw new CnnkitError('BAD_OPTION', `augmentation: expected an array of transforms, received ${describe(layers)}`);
+      throw new CnnkitError('BAD_OPTION', `augmentation: expected an array of transforms, received ${describeValue(layers)}`);
     }
     layers.forEach((layer, i) => {
       if (layer === null || typeof layer !== 'object' || typeof layer.call !== 'function') {
-        throw new CnnkitError('BAD_OPTION', `augmentation: expected transform ${i} to be a transform such as RandomFlip, received ${describe(layer)}`);
+        throw new CnnkitError('BAD_OPTION', `augmentation: expected transform ${i} to be a transform such as RandomFlip, received ${describeValue(layer)}`);
       }
     });
     this.name = options.name ?? defaultName('Augmentation');
@@ -61,7 +61,7 @@ export class Augmentation implements ImageTransform {
   /** @example `Augmentation.fromConfig(JSON.parse(text))` */
   static fromConfig(config: AugmentationConfig): Augmentation {
     if (config === null || typeof config !== 'object' || !Array.isArray(config.layers)) {
-      throw new CnnkitError('BAD_CONFIG', `Augmentation.fromConfig: expected { name, seed, layers: [...] }, received ${describe(config)}`);
+      throw new CnnkitError('BAD_CONFIG', `Augmentation.fromConfig: expected { name, seed, layers: [...] }, received ${describeValue(config)}`);
     }
     return new Augmentation(config.layers.map(transformFromConfig), { name: config.name, seed: config.seed });
   }
@@ -118,13 +118,13 @@ export class Augmentation implements ImageTransform {
     if (state === null || typeof state !== 'object' || !Array.isArray(state.layers) || state.layers.length !== this.layers.length) {
       throw new CnnkitError(
         'BAD_OPTION',
-        `${this.className}.setRngState: expected { pipeline, layers } with ${this.layers.length} layer states, received ${describe(state)}`,
+        `${this.className}.setRngState: expected { pipeline, layers } with ${this.layers.length} layer states, received ${describeValue(state)}`,
       );
     }
     if ((state.pipeline === null) !== (this.#rng === null)) {
       throw new CnnkitError(
         'BAD_OPTION',
-        `${this.className}.setRngState: expected pipeline state ${this.#rng === null ? 'null (no pipeline seed)' : 'for the seeded pipeline'}, received ${describe(state.pipeline)}`,
+        `${this.className}.setRngState: expected pipeline state ${this.#rng === null ? 'null (no pipeline seed)' : 'for the seeded pipeline'}, received ${describeValue(state.pipeline)}`,
       );
     }
     if (this.#rng !== null && state.pipeline !== null) this.#rng.setState(state.pipeline);

@@ -5,10 +5,10 @@ import { CnnkitError } from '@cnnkit/tensor-core';
  * option, what was expected and what came in, so the CLI can print it as one line.
  */
 export function badOption(operation: string, option: string, expected: string, received: unknown): CnnkitError {
-  return new CnnkitError('BAD_OPTION', `${operation}: expected ${option} to be ${expected}, received ${describe(received)}`);
+  return new CnnkitError('BAD_OPTION', `${operation}: expected ${option} to be ${expected}, received ${describeValue(received)}`);
 }
 
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {

@@ -1,4 +1,4 @@
-import { badOption, describe } from './errors.js';
+import { badOption } from './errors.js';
 
 /** Keras's factor argument: one number `f` (a symmetric range) or a `[lower, upper]` pair. */
 export type Factor = number | readonly [number, number];
@@ -37,4 +37,3 @@ export function copyFactor(factor: Factor): Factor {
   return typeof factor === 'number' ? factor : [factor[0], factor[1]];
 }
 
-export { describe };

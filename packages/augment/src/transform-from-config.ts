@@ -1,6 +1,6 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { CenterCrop, type CenterCropConfig } from './center-crop.js';
-import { describe } from './errors.js';
+import { describeValue } from './errors.js';
 import { RandomBrightness, type RandomBrightnessConfig } from './random-brightness.js';
 import { RandomContrast, type RandomContrastConfig } from './random-contrast.js';
 import { RandomCrop, type RandomCropConfig } from './random-crop.js';
@@ -70,7 +70,7 @@ export function serializeTransform(transform: AnyTransform): SerializedTransform
  */
 export function transformFromConfig(serialized: SerializedTransform): AnyTransform {
   if (serialized === null || typeof serialized !== 'object' || typeof serialized.config !== 'object' || serialized.config === null) {
-    throw new CnnkitError('BAD_CONFIG', `transformFromConfig: expected { className, config }, received ${describe(serialized)}`);
+    throw new CnnkitError('BAD_CONFIG', `transformFromConfig: expected { className, config }, received ${describeValue(serialized)}`);
   }
   switch (serialized.className) {
     case 'RandomFlip':
@@ -95,7 +95,7 @@ export function transformFromConfig(serialized: SerializedTransform): AnyTransfo
       const never: never = serialized;
       throw new CnnkitError(
         'BAD_CONFIG',
-        `transformFromConfig: unknown className ${describe((never as { className: unknown }).className)}; expected one of: ${TRANSFORM_CLASS_NAMES.join(', ')}`,
+        `transformFromConfig: unknown className ${describeValue((never as { className: unknown }).className)}; expected one of: ${TRANSFORM_CLASS_NAMES.join(', ')}`,
       );
     }
   }
