@@ -9,8 +9,8 @@ import { sampleProjective } from './sample-projective.js';
 export interface RandomRotationConfig extends FillOptions {
   name: string;
   /**
-   * Fraction of a full turn: `f` draws angles in `[-f, f] * 360` degrees, `[lo, hi]` in
-   * `[lo, hi] * 360`. Positive turns counter-clockwise.
+   * Fraction of a full turn, in [-1, 1]: `f` draws angles in `[-f, f] * 360` degrees,
+   * `[lo, hi]` in `[lo, hi] * 360`. Positive turns counter-clockwise.
    */
   factor: Factor;
   seed: number | null;
@@ -35,7 +35,7 @@ export class RandomRotation implements RandomImageTransform {
 
   constructor(options: Partial<RandomRotationConfig> & { factor: Factor }) {
     this.name = options.name ?? defaultName(this.className);
-    this.#range = factorRange(this.className, 'factor', options.factor, { min: -Infinity, max: Infinity, scalar: symmetric });
+    this.#range = factorRange(this.className, 'factor', options.factor, { min: -1, max: 1, scalar: symmetric });
     this.factor = copyFactor(options.factor);
     this.fill = resolveFill(this.className, options);
     this.#rng = new TransformRng(options.seed, this.className);

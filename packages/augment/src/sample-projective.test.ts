@@ -1,7 +1,7 @@
 import { countLeaks, tf } from '@cnnkit/tensor-core';
 import { expect, it } from 'vitest';
 import { FILL_MODES, INTERPOLATIONS, type FillMode } from './fill-mode.js';
-import { sampleProjective } from './sample-projective.js';
+import { sampleInParts, sampleProjective } from './sample-projective.js';
 import { describeOnBackends, expectClose } from './test-utils/backends.js';
 import { referenceSample } from './test-utils/reference-sampler.js';
 
@@ -74,6 +74,16 @@ describeOnBackends('sampleProjective', () => {
     expect(out.shape).toEqual([2, 3, 2, 2]);
     expectClose(out.dataSync(), referenceSample(VALUES, SHAPE, t, 'bilinear', 'wrap', 0, [3, 2]), 1e-3);
     tf.dispose([images, out]);
+  });
+
+  it('gives the same result when a batch is resampled in parts (the path for batches past 2^24 pixel rows)', () => {
+    const images = tf.tensor4d([...VALUES, ...VALUES.map((v) => v + 100)], [4, 4, 4, 2]);
+    const transforms = [...CASES[1].transforms, ...CASES[3].transforms];
+    const options = { interpolation: 'bilinear', fillMode: 'reflect', fillValue: 0 } as const;
+    const whole = sampleProjective(images, transforms, options);
+    const parts = sampleInParts(images, transforms, options, 3);
+    expect(parts.dataSync()).toEqual(whole.dataSync());
+    tf.dispose([images, whole, parts]);
   });
 
   it('leaks no tensors and rejects a wrong number of transforms', async () => {

@@ -73,23 +73,43 @@ export function sampleProjective(
   if (rowsPerImage >= EXACT_ROWS) {
     throw new CnnkitError('BAD_OPTION', `${OP}: expected images of fewer than 2^24 pixels, received ${h}x${w}`);
   }
+  const rows = transforms.length === 1 ? Array.from({ length: n }, () => transforms[0]) : transforms;
   const perPart = Math.floor((EXACT_ROWS - 1) / rowsPerImage);
-  if (n > perPart) {
-    const rows = transforms.length === 1 ? Array.from({ length: n }, () => transforms[0]) : transforms;
-    const parts: tf.Tensor4D[] = [];
-    for (let start = 0; start < n; start += perPart) {
-      const size = Math.min(perPart, n - start);
-      const part = tf.slice(images, [start, 0, 0, 0], [size, h, w, c]);
-      parts.push(sampleProjective(part, rows.slice(start, start + size), options));
-      part.dispose();
-    }
-    const out = tf.concat(parts);
-    tf.dispose(parts);
-    return out;
-  }
+  if (n > perPart) return sampleInParts(images, rows, options, perPart);
+  return sampleBatch(images, rows, interpolation, fillMode, fillValue, [oh, ow]);
+}
 
+/** Resamples `perPart` images at a time and concatenates the results. */
+export function sampleInParts(
+  images: tf.Tensor4D,
+  transforms: readonly ProjectiveTransform[],
+  options: SampleOptions,
+  perPart: number,
+): tf.Tensor4D {
+  const [n, h, w, c] = images.shape;
+  const parts: tf.Tensor4D[] = [];
+  for (let start = 0; start < n; start += perPart) {
+    const size = Math.min(perPart, n - start);
+    const part = tf.slice(images, [start, 0, 0, 0], [size, h, w, c]);
+    parts.push(sampleProjective(part, transforms.slice(start, start + size), options));
+    part.dispose();
+  }
+  const out = tf.concat(parts);
+  tf.dispose(parts);
+  return out;
+}
+
+function sampleBatch(
+  images: tf.Tensor4D,
+  rows: readonly ProjectiveTransform[],
+  interpolation: Interpolation,
+  fillMode: FillMode,
+  fillValue: number,
+  [oh, ow]: readonly [number, number],
+): tf.Tensor4D {
+  const [n, h, w, c] = images.shape;
+  const rowsPerImage = h * w + 1;
   return tf.tidy(() => {
-    const rows = transforms.length === 1 ? Array.from({ length: n }, () => transforms[0]) : transforms;
     const p = oh * ow;
     const projective = rows.some((t) => t[6] !== 0 || t[7] !== 0);
     // All coordinates in one matMul, [a-rows; b-rows; c-rows] x [x; y; 1]. Element-wise ops
