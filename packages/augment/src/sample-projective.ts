@@ -49,7 +49,7 @@ export function sampleProjective(
   options: SampleOptions,
 ): tf.Tensor4D {
   assertImages(OP, images);
-  const [n, h, w, c] = images.shape;
+  const [n, h, w] = images.shape;
   if (transforms.length !== n && transforms.length !== 1) {
     throw new CnnkitError('BAD_OPTION', `${OP}: expected 1 or ${n} transforms (one per image), received ${transforms.length}`);
   }
