@@ -1,0 +1,159 @@
+/**
+ * Test oracle: runs an ExportModel with tfjs ops in NHWC, implementing Keras
+ * semantics directly (tf.conv2d, tf.maxPool, tf.conv2dTranspose, ...). It shares
+ * no code with the exporter, so agreeing with onnxruntime is evidence that both
+ * follow Keras rather than that they share a mistake.
+ */
+import { tf } from '@cnnkit/tensor-core';
+import type { ExportLayer, ExportModel } from '../export-model.js';
+
+type Pair = [number, number];
+const pair = (v: unknown, fallback: number | Pair): Pair => {
+  const x = (v ?? fallback) as number | Pair;
+  return typeof x === 'number' ? [x, x] : x;
+};
+const weight = (layer: ExportLayer, key: string): tf.Tensor => {
+  const w = layer.weights[key];
+  if (!w) throw new Error(`reference: ${layer.name} lacks weight ${key}`);
+  return tf.tensor(w.values, w.shape);
+};
+
+export function activate(x: tf.Tensor, name: unknown, negativeSlope = 0.2): tf.Tensor {
+  switch (name ?? 'linear') {
+    case 'linear':
+      return x;
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'leaky_relu':
+      return tf.leakyRelu(x, negativeSlope);
+    case 'elu':
+      return tf.elu(x);
+    case 'selu':
+      return tf.selu(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'softplus':
+      return tf.softplus(x);
+    case 'softmax':
+      return tf.softmax(x, -1);
+    case 'swish':
+    case 'silu':
+      return tf.mul(x, tf.sigmoid(x));
+    case 'gelu':
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+    default:
+      throw new Error(`reference: activation ${String(name)}`);
+  }
+}
+
+function withBias(layer: ExportLayer, y: tf.Tensor): tf.Tensor {
+  return layer.config.useBias === false ? y : tf.add(y, weight(layer, 'bias'));
+}
+
+function applyLayer(layer: ExportLayer, xs: tf.Tensor[]): tf.Tensor {
+  const c = layer.config;
+  const x = xs[0];
+  switch (layer.className) {
+    case 'InputLayer':
+    case 'Dropout':
+    case 'RandomFlip':
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
+    case 'RandomContrast':
+    case 'RandomBrightness':
+      return x;
+    case 'Rescaling':
+      return tf.add(tf.mul(x, tf.tensor((c.scale ?? 1) as number | number[])), tf.tensor((c.offset ?? 0) as number | number[]));
+    case 'Conv2D': {
+      const y = tf.conv2d(x as tf.Tensor4D, weight(layer, 'kernel') as tf.Tensor4D, pair(c.strides, 1), (c.padding ?? 'valid') as 'valid' | 'same', 'NHWC', pair(c.dilationRate, 1));
+      return activate(withBias(layer, y), c.activation);
+    }
+    case 'SeparableConv2D': {
+      const y = tf.separableConv2d(
+        x as tf.Tensor4D,
+        weight(layer, 'depthwiseKernel') as tf.Tensor4D,
+        weight(layer, 'pointwiseKernel') as tf.Tensor4D,
+        pair(c.strides, 1),
+        (c.padding ?? 'valid') as 'valid' | 'same',
+        pair(c.dilationRate, 1),
+      );
+      return activate(withBias(layer, y), c.activation);
+    }
+    case 'Conv2DTranspose': {
+      // Keras deconv_output_length without output_padding.
+      const k = pair(c.kernelSize, 1);
+      const s = pair(c.strides, 1);
+      const same = c.padding === 'same';
+      const [n, h, w] = x.shape;
+      const out = [0, 1].map((a) => (same ? [h, w][a] * s[a] : [h, w][a] * s[a] + Math.max(k[a] - s[a], 0)));
+      const y = tf.conv2dTranspose(x as tf.Tensor4D, weight(layer, 'kernel') as tf.Tensor4D, [n, out[0], out[1], c.filters as number], s, same ? 'same' : 'valid');
+      return activate(withBias(layer, y), c.activation);
+    }
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const size = pair(c.poolSize, 2);
+      const strides = pair(c.strides, size);
+      const pad = (c.padding ?? 'valid') as 'valid' | 'same';
+      return layer.className === 'MaxPooling2D' ? tf.maxPool(x as tf.Tensor4D, size, strides, pad) : tf.avgPool(x as tf.Tensor4D, size, strides, pad);
+    }
+    case 'GlobalAveragePooling2D':
+      return tf.mean(x, [1, 2], c.keepdims === true);
+    case 'GlobalMaxPooling2D':
+      return tf.max(x, [1, 2], c.keepdims === true);
+    case 'Flatten':
+      return tf.reshape(x, [x.shape[0], -1]);
+    case 'Dense': {
+      const kernel = weight(layer, 'kernel');
+      const flat = tf.reshape(x, [-1, x.shape[x.shape.length - 1]]);
+      const y = tf.reshape(tf.matMul(flat as tf.Tensor2D, kernel as tf.Tensor2D), [...x.shape.slice(0, -1), kernel.shape[1] as number]);
+      return activate(withBias(layer, y), c.activation);
+    }
+    case 'BatchNormalization': {
+      const ch = x.shape[x.shape.length - 1];
+      const gamma = c.scale === false ? tf.ones([ch]) : weight(layer, 'gamma');
+      const beta = c.center === false ? tf.zeros([ch]) : weight(layer, 'beta');
+      return tf.batchNorm(x, weight(layer, 'movingMean'), weight(layer, 'movingVariance'), beta, gamma, (c.epsilon ?? 1e-3) as number);
+    }
+    case 'UpSampling2D': {
+      const size = pair(c.size, 2);
+      const target: Pair = [(x.shape[1] as number) * size[0], (x.shape[2] as number) * size[1]];
+      return c.interpolation === 'bilinear'
+        ? tf.image.resizeBilinear(x as tf.Tensor4D, target, false, true)
+        : tf.image.resizeNearestNeighbor(x as tf.Tensor4D, target, false, false);
+    }
+    case 'Activation':
+      return activate(x, c.activation, (c.negativeSlope ?? 0.2) as number);
+    case 'Add':
+      return tf.addN(xs);
+    case 'Concatenate':
+      return tf.concat(xs, (c.axis ?? -1) as number);
+    default:
+      throw new Error(`reference: layer class ${layer.className}`);
+  }
+}
+
+/** Runs `model` on an NHWC batch; returns the output values (row-major, NHWC if 4-D). */
+export async function runKerasReference(model: ExportModel, input: Float32Array, shape: readonly number[]): Promise<Float32Array> {
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
+  const out = tf.tidy(() => {
+    const cache = new Map<string, tf.Tensor>();
+    const run = (name: string): tf.Tensor => {
+      const hit = cache.get(name);
+      if (hit) return hit;
+      const layer = byName.get(name);
+      if (!layer) throw new Error(`reference: no layer ${name}`);
+      const y = layer.className === 'InputLayer' ? tf.tensor(input, [...shape]) : applyLayer(layer, layer.inputs.map(run));
+      cache.set(name, y);
+      return y;
+    };
+    return run(model.outputs[0]);
+  });
+  const data = (await out.data()) as Float32Array;
+  out.dispose();
+  return data;
+}
