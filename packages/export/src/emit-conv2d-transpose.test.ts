@@ -24,4 +24,19 @@ describe('Conv2DTranspose -> ConvTranspose (Keras output sizes)', () => {
     ]);
     await expectOnnxMatchesReference(model);
   });
+
+  const extra: [string, [number, number], Record<string, unknown>][] = [
+    ['outputPadding 1, same stride 2', [4, 5], { kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1 }],
+    ['outputPadding (0, 1), valid stride 2', [4, 5], { kernelSize: 3, strides: 2, padding: 'valid', outputPadding: [0, 1] }],
+    ['dilation 2, valid', [4, 5], { kernelSize: 3, dilationRate: 2, padding: 'valid' }],
+    ['dilation 2, same', [4, 5], { kernelSize: 3, dilationRate: 2, padding: 'same' }],
+  ];
+  it.each(extra)('%s matches the reference within 1e-4', async (label, size, config) => {
+    const r = rng(`deconv-extra-${label}`);
+    const k = config.kernelSize as number;
+    const model = chain([size[0], size[1], 3], [
+      layer('deconv', 'Conv2DTranspose', [], { filters: 2, ...config }, { kernel: randomWeight(r, [k, k, 2, 3]), bias: randomWeight(r, [2], 0.1) }),
+    ]);
+    await expectOnnxMatchesReference(model);
+  });
 });

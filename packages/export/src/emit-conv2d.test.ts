@@ -34,6 +34,14 @@ describe('Conv2D -> Conv', () => {
     await expectOnnxMatchesReference(model);
   });
 
+  it('groups 3 (grouped convolution) matches per-group tf.conv2d', async () => {
+    const r = rng('conv-groups');
+    const model = chain([6, 6, 3], [
+      layer('conv', 'Conv2D', [], { filters: 6, kernelSize: 3, groups: 3, padding: 'same' }, { kernel: randomWeight(r, [3, 3, 1, 6]), bias: randomWeight(r, [6]) }),
+    ]);
+    await expectOnnxMatchesReference(model);
+  });
+
   it('Flatten after a conv flattens in NHWC order (Dense reads it)', async () => {
     const r = rng('conv-flatten');
     const model = chain([5, 6, 3], [

@@ -70,7 +70,14 @@ function applyLayer(layer: ExportLayer, xs: tf.Tensor[]): tf.Tensor {
     case 'Rescaling':
       return tf.add(tf.mul(x, tf.tensor((c.scale ?? 1) as number | number[])), tf.tensor((c.offset ?? 0) as number | number[]));
     case 'Conv2D': {
-      const y = tf.conv2d(x as tf.Tensor4D, weight(layer, 'kernel') as tf.Tensor4D, pair(c.strides, 1), (c.padding ?? 'valid') as 'valid' | 'same', 'NHWC', pair(c.dilationRate, 1));
+      const groups = (c.groups ?? 1) as number;
+      const conv = (input: tf.Tensor, kernel: tf.Tensor) =>
+        tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, pair(c.strides, 1), (c.padding ?? 'valid') as 'valid' | 'same', 'NHWC', pair(c.dilationRate, 1));
+      // tfjs has no grouped convolution: Keras groups = independent convs on channel slices, concatenated.
+      const y =
+        groups === 1
+          ? conv(x, weight(layer, 'kernel'))
+          : tf.concat(tf.split(x, groups, 3).map((xs, i) => conv(xs, tf.split(weight(layer, 'kernel'), groups, 3)[i])), 3);
       return activate(withBias(layer, y), c.activation);
     }
     case 'SeparableConv2D': {
@@ -85,14 +92,50 @@ function applyLayer(layer: ExportLayer, xs: tf.Tensor[]): tf.Tensor {
       return activate(withBias(layer, y), c.activation);
     }
     case 'Conv2DTranspose': {
-      // Keras deconv_output_length without output_padding.
       const k = pair(c.kernelSize, 1);
       const s = pair(c.strides, 1);
+      const d = pair(c.dilationRate, 1);
       const same = c.padding === 'same';
+      const op = c.outputPadding === undefined || c.outputPadding === null ? null : pair(c.outputPadding, 0);
       const [n, h, w] = x.shape;
-      const out = [0, 1].map((a) => (same ? [h, w][a] * s[a] : [h, w][a] * s[a] + Math.max(k[a] - s[a], 0)));
-      const y = tf.conv2dTranspose(x as tf.Tensor4D, weight(layer, 'kernel') as tf.Tensor4D, [n, out[0], out[1], c.filters as number], s, same ? 'same' : 'valid');
-      return activate(withBias(layer, y), c.activation);
+      // Keras deconv_output_length.
+      const out = [0, 1].map((a) => {
+        const kEff = (k[a] - 1) * d[a] + 1;
+        const size = [h, w][a];
+        if (op === null) return same ? size * s[a] : size * s[a] + Math.max(kEff - s[a], 0);
+        return (size - 1) * s[a] + kEff - 2 * (same ? Math.floor(kEff / 2) : 0) + op[a];
+      });
+      const filters = c.filters as number;
+      if (d[0] === 1 && d[1] === 1) {
+        const y = tf.conv2dTranspose(x as tf.Tensor4D, weight(layer, 'kernel') as tf.Tensor4D, [n, out[0], out[1], filters], s, same ? 'same' : 'valid');
+        return activate(withBias(layer, y), c.activation);
+      }
+      // tfjs's conv2dTranspose has no dilation: scatter each input pixel through the dilated kernel,
+      // offset by the forward convolution's "same" padding (TF's rule), straight from the definition.
+      const xv = x.dataSync();
+      const kv = layer.weights.kernel.values;
+      const inC = x.shape[3] as number;
+      const pad = [0, 1].map((a) => {
+        if (!same) return 0;
+        const kEff = (k[a] - 1) * d[a] + 1;
+        return Math.floor(Math.max(([h, w][a] - 1) * s[a] + kEff - out[a], 0) / 2);
+      });
+      const y = new Float32Array(n * out[0] * out[1] * filters);
+      for (let b = 0; b < n; b++)
+        for (let i = 0; i < h; i++)
+          for (let j = 0; j < w; j++)
+            for (let ki = 0; ki < k[0]; ki++)
+              for (let kj = 0; kj < k[1]; kj++) {
+                const oi = i * s[0] + ki * d[0] - pad[0];
+                const oj = j * s[1] + kj * d[1] - pad[1];
+                if (oi < 0 || oi >= out[0] || oj < 0 || oj >= out[1]) continue;
+                for (let f = 0; f < filters; f++) {
+                  let acc = 0;
+                  for (let ci = 0; ci < inC; ci++) acc += xv[((b * h + i) * w + j) * inC + ci] * kv[((ki * k[1] + kj) * filters + f) * inC + ci];
+                  y[((b * out[0] + oi) * out[1] + oj) * filters + f] += acc;
+                }
+              }
+      return activate(withBias(layer, tf.tensor4d(y, [n, out[0], out[1], filters])), c.activation);
     }
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
