@@ -12,12 +12,17 @@ describe('Rescaling -> Mul + Add inside the graph', () => {
     await expectOnnxMatchesReference(model);
     expect(readModelProto(exportOnnx(model)).graph!.node.map((n) => n.opType)).toEqual(['Mul', 'Add']);
   });
-  it('per-channel scale and offset, followed by a conv (NCHW after)', async () => {
+  it('per-channel scale and offset on an NCHW tensor (between two convs) broadcast over channels', async () => {
     const r = rng('rescale-channels');
-    const model = chain([4, 4, 3], [
+    const model = chain([4, 5, 3], [
+      layer('conv1', 'Conv2D', [], { filters: 3, kernelSize: 1 }, { kernel: randomWeight(r, [1, 1, 3, 3]), bias: randomWeight(r, [3]) }),
       layer('rescale2', 'Rescaling', [], { scale: [0.5, 1, 2], offset: [0.1, -0.2, 0.3] }),
-      layer('conv', 'Conv2D', [], { filters: 2, kernelSize: 3 }, { kernel: randomWeight(r, [3, 3, 3, 2]), bias: randomWeight(r, [2]) }),
+      layer('conv2', 'Conv2D', [], { filters: 2, kernelSize: 3 }, { kernel: randomWeight(r, [3, 3, 3, 2]), bias: randomWeight(r, [2]) }),
     ]);
+    await expectOnnxMatchesReference(model);
+  });
+  it('per-channel factors on the NHWC input', async () => {
+    const model = chain([4, 4, 3], [layer('rescale2', 'Rescaling', [], { scale: [0.5, 1, 2], offset: [0.1, -0.2, 0.3] })]);
     await expectOnnxMatchesReference(model);
   });
   it('a per-channel factor of the wrong length names the layer', () => {

@@ -8,15 +8,13 @@ import { emitDense } from './emit-dense.js';
 import { emitFlatten } from './emit-flatten.js';
 import { emitGlobalPooling2D } from './emit-global-pooling2d.js';
 import { emitIdentity } from './emit-identity.js';
+import { emitInput } from './emit-input.js';
 import { emitAdd, emitConcatenate } from './emit-merge.js';
 import { emitPooling2D } from './emit-pooling2d.js';
 import { emitRescaling } from './emit-rescaling.js';
 import { emitSeparableConv2D } from './emit-separable-conv2d.js';
 import { emitUpSampling2D } from './emit-upsampling2d.js';
 import { EXPORT_LAYER_CLASSES, type ExportLayer, type ExportLayerClass } from './export-model.js';
-
-/** InputLayer's "input" is the graph input the exporter passes in; the layer adds no node. */
-const emitInput: Emitter = (_ctx, _layer, [image]) => image;
 
 /**
  * The emitter for a layer class. The switch is exhaustive over

@@ -97,6 +97,10 @@ describe('exportOnnx: the contract', () => {
     const cyclic = chain([4, 4, 3], [layer('a', 'Activation', ['b'], { activation: 'relu' }), layer('b', 'Activation', ['a'], { activation: 'relu' })]);
     expect(() => exportOnnx(cyclic)).toThrow(/cycle through "b"/);
     expect(() => exportOnnx({ ...base, layers: [...base.layers, base.layers[2]] })).toThrow('layer names must be unique, "conv2d_0" appears twice');
+    const input = { ...base.layers[0], config: { batchShape: [null, 32, 32, 3] } };
+    expect(() => exportOnnx({ ...base, layers: [input, ...base.layers.slice(1)] })).toThrow(
+      `layer "input_layer" (InputLayer): expected its shape to match the model's inputShape [64, 64, 3], received [32, 32, 3]`,
+    );
     const wrongPadding = chain([4, 4, 3], [layer('c', 'MaxPooling2D', [], { padding: 'causal' })]);
     expect(() => exportOnnx(wrongPadding)).toThrow(/layer "c" \(MaxPooling2D\): config.padding expected one of "valid", "same", received "causal"/);
   });

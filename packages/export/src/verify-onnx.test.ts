@@ -43,4 +43,8 @@ describe('verifyOnnx', () => {
     expect(out.probabilities.dims).toEqual([5, 2, 2, 3]);
     await session.release();
   });
+
+  it('refuses an empty input list rather than reporting a vacuous ok', async () => {
+    await expect(verifyOnnx(exportOnnx(model), exact, { inputs: [] })).rejects.toThrow(/options.inputs expected at least one batch/);
+  });
 });

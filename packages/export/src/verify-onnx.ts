@@ -53,6 +53,9 @@ export async function verifyOnnx(bytes: Uint8Array, reference: ReferenceFn, opti
   try {
     let inputs: VerifyInput[];
     const requested = options.inputs ?? [1, 3];
+    if (requested.length === 0) {
+      throw new CnnkitError('VERIFY_ONNX', 'ONNX verification: options.inputs expected at least one batch (or batch size), received none');
+    }
     if (requested.length > 0 && typeof requested[0] === 'number') {
       const size = staticInputSize(session);
       if (!size) throw new CnnkitError('VERIFY_ONNX', `ONNX verification: expected input "${ONNX_INPUT_NAME}" of shape [N, H, W, C] with static H, W, C to generate inputs`);
