@@ -1,4 +1,5 @@
 /** Shared test helpers: a seeded weight factory, model builders and the export-vs-tfjs check. */
+import { cpuBackend } from '@cnnkit/backend-cpu';
 import { wasmBackend } from '@cnnkit/backend-wasm';
 import { BackendRegistry, createRng, selectBackend, type Rng } from '@cnnkit/tensor-core';
 import { expect } from 'vitest';
@@ -7,10 +8,13 @@ import type { ExportLayer, ExportModel, ExportWeight } from '../export-model.js'
 import { verifyOnnx, type VerifyOnnxResult } from '../verify-onnx.js';
 import { runKerasReference } from './keras-reference.js';
 
-/** tfjs on wasm is the reference backend (the training backend of the CLI's default). */
+/**
+ * tfjs on wasm is the reference backend (the CLI's default training backend);
+ * `CNNKIT_BACKEND=cpu` re-runs every comparison against the pure-JS kernels.
+ */
 export async function useWasmReference(): Promise<void> {
-  const registry = new BackendRegistry().add(wasmBackend());
-  await selectBackend({ name: 'wasm', registry });
+  const registry = new BackendRegistry().add(wasmBackend()).add(cpuBackend());
+  await selectBackend({ name: process.env.CNNKIT_BACKEND ? undefined : 'wasm', registry });
 }
 
 /** Random weights of a given shape, uniform in [-scale, scale]. */
