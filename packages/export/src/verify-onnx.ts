@@ -1,5 +1,5 @@
 import { CnnkitError, createRng } from '@cnnkit/tensor-core';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from './export-onnx.js';
 
 /** Computes the same model's output on the training backend for one NHWC batch. */
@@ -31,7 +31,7 @@ export interface VerifyOnnxResult {
   perInput: { shape: number[]; outputShape: number[]; maxAbsDiff: number }[];
 }
 
-function staticInputSize(session: ort.InferenceSession): [number, number, number] | null {
+function staticInputSize(session: Ort.InferenceSession): [number, number, number] | null {
   const meta = session.inputMetadata.find((m) => m.name === ONNX_INPUT_NAME);
   if (!meta || !meta.isTensor) return null;
   const dims = meta.shape.slice(1);
@@ -49,6 +49,8 @@ function staticInputSize(session: ort.InferenceSession): [number, number, number
  */
 export async function verifyOnnx(bytes: Uint8Array, reference: ReferenceFn, options: VerifyOnnxOptions = {}): Promise<VerifyOnnxResult> {
   const tolerance = options.tolerance ?? 1e-4;
+  // Loaded on use: exporting needs no native runtime, only verifying does.
+  const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(bytes);
   try {
     let inputs: VerifyInput[];
