@@ -74,3 +74,23 @@ export function readWeight(layer: ExportLayer, key: string, expectedShape: reado
   }
   return w;
 }
+
+/** Image layers need a 4-D [N, H, W, C] input; anything else is a modelling error worth naming. */
+export function assertImageInput(layer: ExportLayer, shape: readonly number[]): void {
+  if (shape.length !== 3) {
+    throw new CnnkitError(
+      'EXPORT_CONFIG',
+      `ONNX export of layer "${layer.name}" (${layer.className}): expected a 4-D input [N, H, W, C], received [N, ${shape.join(', ')}]`,
+    );
+  }
+}
+
+/** A "valid" window larger than the input leaves nothing; Keras would fail at build time too. */
+export function assertPositiveOutput(layer: ExportLayer, size: readonly number[], out: readonly number[]): void {
+  if (out.some((d) => d < 1)) {
+    throw new CnnkitError(
+      'EXPORT_CONFIG',
+      `ONNX export of layer "${layer.name}" (${layer.className}): expected a window that fits the input ${size.join('x')}, received one that leaves an output of ${out.join('x')}`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, readActivation } from './activation.js';
-import { assertChannelsLast, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
+import { assertChannelsLast, assertImageInput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import type { ExportLayer } from './export-model.js';
 import { attr, permute } from './onnx-graph.js';
@@ -27,6 +27,7 @@ function readOutputPadding(layer: ExportLayer): [number, number] | null {
  */
 export const emitConv2DTranspose: Emitter = (ctx, layer, [input]) => {
   assertChannelsLast(layer);
+  assertImageInput(layer, input.shape);
   const x = ctx.toNCHW(input);
   const [h, w, inChannels] = x.shape;
   const filters = readInt(layer, 'filters');

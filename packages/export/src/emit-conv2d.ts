@@ -1,6 +1,6 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, readActivation } from './activation.js';
-import { assertChannelsLast, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
+import { assertChannelsLast, assertImageInput, assertPositiveOutput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { attr, permute } from './onnx-graph.js';
 import { windowPads } from './padding.js';
@@ -11,6 +11,7 @@ import { windowPads } from './padding.js';
  */
 export const emitConv2D: Emitter = (ctx, layer, [input]) => {
   assertChannelsLast(layer);
+  assertImageInput(layer, input.shape);
   const x = ctx.toNCHW(input);
   const [h, w, inChannels] = x.shape;
   const filters = readInt(layer, 'filters');
@@ -27,6 +28,7 @@ export const emitConv2D: Emitter = (ctx, layer, [input]) => {
     );
   }
   const { out, pads } = windowPads(padding, [h, w], kernelSize, strides, dilations);
+  assertPositiveOutput(layer, [h, w], out);
   const kernel = readWeight(layer, 'kernel', [kernelSize[0], kernelSize[1], inChannels / groups, filters]);
   const g = ctx.graph;
   const wOnnx = permute(kernel.values, kernel.shape, [3, 2, 0, 1]);

@@ -1,4 +1,4 @@
-import { assertChannelsLast, readBool } from './config.js';
+import { assertChannelsLast, assertImageInput, readBool } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { attr } from './onnx-graph.js';
 
@@ -9,6 +9,7 @@ import { attr } from './onnx-graph.js';
  */
 export const emitGlobalPooling2D: Emitter = (ctx, layer, [input]) => {
   assertChannelsLast(layer);
+  assertImageInput(layer, input.shape);
   const x = ctx.toNCHW(input);
   const channels = x.shape[2];
   const keepdims = readBool(layer, 'keepdims', false);

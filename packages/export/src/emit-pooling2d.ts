@@ -1,4 +1,4 @@
-import { assertChannelsLast, readEnum, readPair } from './config.js';
+import { assertChannelsLast, assertImageInput, assertPositiveOutput, readEnum, readPair } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { attr } from './onnx-graph.js';
 import { windowPads } from './padding.js';
@@ -10,12 +10,14 @@ import { windowPads } from './padding.js';
  */
 export const emitPooling2D: Emitter = (ctx, layer, [input]) => {
   assertChannelsLast(layer);
+  assertImageInput(layer, input.shape);
   const x = ctx.toNCHW(input);
   const [h, w, channels] = x.shape;
   const poolSize = readPair(layer, 'poolSize', 2);
   const strides = readPair(layer, 'strides', poolSize);
   const padding = readEnum(layer, 'padding', ['valid', 'same'], 'valid');
   const { out, pads } = windowPads(padding, [h, w], poolSize, strides);
+  assertPositiveOutput(layer, [h, w], out);
   const common = [attr.ints('kernel_shape', poolSize), attr.ints('strides', strides), attr.ints('pads', pads)];
   const y =
     layer.className === 'MaxPooling2D'

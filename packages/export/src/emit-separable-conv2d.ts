@@ -1,5 +1,5 @@
 import { emitActivation, readActivation } from './activation.js';
-import { assertChannelsLast, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
+import { assertChannelsLast, assertImageInput, assertPositiveOutput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { attr, permute } from './onnx-graph.js';
 import { windowPads } from './padding.js';
@@ -12,6 +12,7 @@ import { windowPads } from './padding.js';
  */
 export const emitSeparableConv2D: Emitter = (ctx, layer, [input]) => {
   assertChannelsLast(layer);
+  assertImageInput(layer, input.shape);
   const x = ctx.toNCHW(input);
   const [h, w, inChannels] = x.shape;
   const filters = readInt(layer, 'filters');
@@ -22,6 +23,7 @@ export const emitSeparableConv2D: Emitter = (ctx, layer, [input]) => {
   const padding = readEnum(layer, 'padding', ['valid', 'same'], 'valid');
   const useBias = readBool(layer, 'useBias', true);
   const { out, pads } = windowPads(padding, [h, w], kernelSize, strides, dilations);
+  assertPositiveOutput(layer, [h, w], out);
   const depthwise = readWeight(layer, 'depthwiseKernel', [kernelSize[0], kernelSize[1], inChannels, multiplier]);
   const pointwise = readWeight(layer, 'pointwiseKernel', [1, 1, inChannels * multiplier, filters]);
   const g = ctx.graph;

@@ -1,4 +1,4 @@
-import { assertChannelsLast, readEnum, readPair } from './config.js';
+import { assertChannelsLast, assertImageInput, readEnum, readPair } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { attr } from './onnx-graph.js';
 
@@ -11,6 +11,7 @@ import { attr } from './onnx-graph.js';
  */
 export const emitUpSampling2D: Emitter = (ctx, layer, [input]) => {
   assertChannelsLast(layer);
+  assertImageInput(layer, input.shape);
   const x = ctx.toNCHW(input);
   const [h, w, channels] = x.shape;
   const size = readPair(layer, 'size', 2);

@@ -40,6 +40,17 @@ describe('exportOnnx: the contract', () => {
     expect(ops).toEqual(['Mul', 'Transpose', ...Array(4).fill(['Conv', 'Relu', 'MaxPool']).flat(), 'GlobalAveragePool', 'Flatten', 'Gemm', 'Sigmoid']);
   });
 
+  it('the every-layer DAG has two Transposes: into NCHW after Rescaling, back to NHWC before Flatten', () => {
+    const nodes = readModelProto(exportOnnx(everyLayerModel())).graph!.node;
+    const transposes = nodes.filter((n) => n.opType === 'Transpose');
+    expect(transposes.map((n) => n.input[0])).toEqual(['rescaling', 'small']);
+  });
+
+  it('an image layer on a flat tensor is rejected naming the layer and the shape', () => {
+    const model = chain([4, 4, 3], [layer('flatten', 'Flatten', []), layer('pool', 'MaxPooling2D', [])]);
+    expect(() => exportOnnx(model)).toThrow('ONNX export of layer "pool" (MaxPooling2D): expected a 4-D input [N, H, W, C], received [N, 48]');
+  });
+
   it('a 4-D output is transposed back to NHWC', () => {
     const r = rng('4d-out');
     const bytes = exportOnnx(chain([6, 5, 3], [layer('conv', 'Conv2D', [], { filters: 2, kernelSize: 3 }, { kernel: randomWeight(r, [3, 3, 3, 2]), bias: randomWeight(r, [2]) })]));
@@ -101,6 +112,8 @@ describe('exportOnnx: the contract', () => {
     expect(() => exportOnnx({ ...base, layers: [input, ...base.layers.slice(1)] })).toThrow(
       `layer "input_layer" (InputLayer): expected its shape to match the model's inputShape [64, 64, 3], received [32, 32, 3]`,
     );
+    const tooBig = chain([2, 2, 3], [layer('pool3', 'MaxPooling2D', [], { poolSize: 3 })]);
+    expect(() => exportOnnx(tooBig)).toThrow('layer "pool3" (MaxPooling2D): expected a window that fits the input 2x2, received one that leaves an output of 0x0');
     const wrongPadding = chain([4, 4, 3], [layer('c', 'MaxPooling2D', [], { padding: 'causal' })]);
     expect(() => exportOnnx(wrongPadding)).toThrow(/layer "c" \(MaxPooling2D\): config.padding expected one of "valid", "same", received "causal"/);
   });
