@@ -60,6 +60,27 @@ describe('exportOnnx: the contract', () => {
     expect(nodes.at(-1)!.output).toEqual(['probabilities']);
   });
 
+  it('a model without computing layers still names its output (Identity), and layers named like the contract tensors do not collide', async () => {
+    const model = {
+      inputShape: [2, 3, 3] as [number, number, number],
+      layers: [layer('image', 'InputLayer', []), layer('probabilities', 'Dropout', ['image'], { rate: 0.5 })],
+      outputs: ['probabilities'],
+      classNames: [],
+    };
+    const bytes = exportOnnx(model);
+    const graph = readModelProto(bytes).graph!;
+    expect(graph.node.map((n) => [n.opType, n.input, n.output])).toEqual([['Identity', ['image'], ['probabilities']]]);
+    expect(dims(bytes, 'output')).toEqual(['N', 2, 3, 3]);
+    const r = rng('named');
+    const named = chain([4, 4, 3], [
+      layer('image', 'Conv2D', [], { filters: 2, kernelSize: 3 }, { kernel: randomWeight(r, [3, 3, 3, 2]), bias: randomWeight(r, [2]) }),
+      layer('flatten', 'Flatten', []),
+      layer('probabilities', 'Dense', [], { units: 1, activation: 'sigmoid' }, { kernel: randomWeight(r, [8, 1]), bias: randomWeight(r, [1]) }),
+    ]);
+    named.layers[0].name = 'input';
+    await expectOnnxMatchesReference(named);
+  });
+
   it('node and initializer names are unique and nodes read only earlier outputs (topological)', () => {
     const graph = readModelProto(exportOnnx(everyLayerModel())).graph!;
     const produced = new Set<string>(['image', ...graph.initializer.map((t) => t.name)]);
