@@ -16,7 +16,7 @@ export function readInt(layer: ExportLayer, key: string, fallback?: number): num
   return v;
 }
 
-/** A Keras (int, int) tuple given as a number or a pair; `fallbackKey` supports `strides` defaulting to `poolSize`. */
+/** A Keras (int, int) tuple given as a number or a pair; the fallback is the Keras default (pooling passes poolSize for strides). */
 export function readPair(layer: ExportLayer, key: string, fallback: number | [number, number] | undefined): [number, number] {
   const v = layer.config[key] ?? fallback;
   const pair = typeof v === 'number' ? [v, v] : v;

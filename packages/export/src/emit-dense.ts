@@ -1,7 +1,6 @@
 import { emitActivation, readActivation } from './activation.js';
 import { readBool, readInt, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
-import type { Layout } from './onnx-graph.js';
 
 /**
  * Dense -> Gemm on [N, in] inputs; on higher-rank inputs Keras applies the
@@ -17,7 +16,6 @@ export const emitDense: Emitter = (ctx, layer, [input]) => {
   const k = g.float(`${layer.name}_kernel`, kernel.shape, kernel.values);
   const b = useBias ? g.float(`${layer.name}_bias`, [units], readWeight(layer, 'bias', [units]).values) : null;
   const shape = [...x.shape.slice(0, -1), units];
-  const layout: Layout = x.layout;
   let y: string;
   if (x.shape.length === 1) {
     y = g.node('Gemm', b ? [x.name, k, b] : [x.name, k], layer.name);
@@ -25,5 +23,5 @@ export const emitDense: Emitter = (ctx, layer, [input]) => {
     const m = g.node('MatMul', [x.name, k], b ? `${layer.name}_matmul` : layer.name);
     y = b ? g.node('Add', [m, b], layer.name) : m;
   }
-  return emitActivation(ctx, { name: y, shape, layout }, readActivation(layer), `${layer.name}_act`);
+  return emitActivation(ctx, { name: y, shape, layout: x.layout }, readActivation(layer), `${layer.name}_act`);
 };

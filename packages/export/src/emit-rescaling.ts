@@ -1,7 +1,6 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import type { Emitter } from './emit-context.js';
 import type { ExportLayer } from './export-model.js';
-import type { Value } from './onnx-graph.js';
 
 /** A Keras Rescaling factor: a scalar, or one value per channel (Keras's last axis). */
 function readFactor(layer: ExportLayer, key: 'scale' | 'offset', fallback: number, channels: number): Float32Array {
@@ -31,6 +30,5 @@ export const emitRescaling: Emitter = (ctx, layer, [input]) => {
   const hasOffset = offset.some((o) => o !== 0);
   let y = g.node('Mul', [input.name, g.float(`${layer.name}_scale`, constShape(scale), scale)], hasOffset ? `${layer.name}_scaled` : layer.name);
   if (hasOffset) y = g.node('Add', [y, g.float(`${layer.name}_offset`, constShape(offset), offset)], layer.name);
-  const out: Value = { ...input, name: y };
-  return out;
+  return { ...input, name: y };
 };
