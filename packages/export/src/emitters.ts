@@ -12,6 +12,7 @@ import { emitInput } from './emit-input.js';
 import { emitAdd, emitConcatenate } from './emit-merge.js';
 import { emitPooling2D } from './emit-pooling2d.js';
 import { emitRescaling } from './emit-rescaling.js';
+import { emitResizing } from './emit-resizing.js';
 import { emitSeparableConv2D } from './emit-separable-conv2d.js';
 import { emitUpSampling2D } from './emit-upsampling2d.js';
 import { EXPORT_LAYER_CLASSES, type ExportLayer, type ExportLayerClass } from './export-model.js';
@@ -53,6 +54,10 @@ export function emitterFor(className: ExportLayerClass): Emitter {
       return emitAdd;
     case 'Concatenate':
       return emitConcatenate;
+    case 'Resizing':
+    case 'CenterCrop':
+    case 'RandomCrop':
+      return emitResizing;
     case 'Dropout':
     case 'RandomFlip':
     case 'RandomRotation':

@@ -40,10 +40,10 @@ describe('exportOnnx: the contract', () => {
     expect(ops).toEqual(['Mul', 'Transpose', ...Array(4).fill(['Conv', 'Relu', 'MaxPool']).flat(), 'GlobalAveragePool', 'Flatten', 'Gemm', 'Sigmoid']);
   });
 
-  it('the every-layer DAG has two Transposes: into NCHW after Rescaling, back to NHWC before Flatten', () => {
+  it('the every-layer DAG has two Transposes: into NCHW at the input, back to NHWC before Flatten', () => {
     const nodes = readModelProto(exportOnnx(everyLayerModel())).graph!.node;
     const transposes = nodes.filter((n) => n.opType === 'Transpose');
-    expect(transposes.map((n) => n.input[0])).toEqual(['rescaling', 'small']);
+    expect(transposes.map((n) => n.input[0])).toEqual(['image', 'small']);
   });
 
   it('an image layer on a flat tensor is rejected naming the layer and the shape', () => {

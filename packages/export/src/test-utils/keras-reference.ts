@@ -169,6 +169,30 @@ function applyLayer(layer: ExportLayer, xs: tf.Tensor[]): tf.Tensor {
         ? tf.image.resizeBilinear(x as tf.Tensor4D, target, false, true)
         : tf.image.resizeNearestNeighbor(x as tf.Tensor4D, target, false, false);
     }
+    case 'Resizing':
+    case 'CenterCrop':
+    case 'RandomCrop': {
+      // Keras at inference: Resizing resizes (after a centred aspect crop if asked); CenterCrop
+      // crops the centre, or aspect-crops and resizes an image smaller than the target;
+      // RandomCrop's inference path is the centred aspect window, resized. tf.image.resize = half-pixel.
+      const [n, h, w, ch] = x.shape as [number, number, number, number];
+      const H = c.height as number;
+      const W = c.width as number;
+      const resize = (t: tf.Tensor, nearest: boolean): tf.Tensor =>
+        t.shape[1] === H && t.shape[2] === W
+          ? t
+          : nearest
+            ? tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [H, W], false, true)
+            : tf.image.resizeBilinear(t as tf.Tensor4D, [H, W], false, true);
+      const aspect = (t: tf.Tensor): tf.Tensor => {
+        const ch2 = Math.max(Math.min(h, Math.floor((w * H) / W)), 1);
+        const cw2 = Math.max(Math.min(w, Math.floor((h * W) / H)), 1);
+        return tf.slice(t, [0, Math.floor((h - ch2) / 2), Math.floor((w - cw2) / 2), 0], [n, ch2, cw2, ch]);
+      };
+      if (layer.className === 'Resizing') return resize(c.cropToAspectRatio === true ? aspect(x) : x, c.interpolation === 'nearest');
+      if (layer.className === 'CenterCrop' && h >= H && w >= W) return tf.slice(x, [0, Math.floor((h - H) / 2), Math.floor((w - W) / 2), 0], [n, H, W, ch]);
+      return resize(aspect(x), false);
+    }
     case 'Activation':
       return activate(x, c.activation, (c.negativeSlope ?? 0.2) as number);
     case 'Add':

@@ -35,7 +35,7 @@ export function tutorialModel(size: number): ExportModel {
 
 /**
  * A small DAG with every exportable layer class: augmentation and Dropout,
- * Rescaling, Conv2D (same stride 2, dilation), BatchNormalization, SeparableConv2D,
+ * the crops and Resizing, Rescaling, Conv2D (same stride 2, dilation), BatchNormalization, SeparableConv2D,
  * both poolings, UpSampling2D (nearest and bilinear), Conv2DTranspose, Activation,
  * Add (residual), Concatenate, Flatten, the global poolings, Dense heads, softmax.
  */
@@ -55,7 +55,11 @@ export function everyLayerModel(): ExportModel {
     layer('translate', 'RandomTranslation', ['zoom'], { heightFactor: 0.1, widthFactor: 0.1 }),
     layer('contrast', 'RandomContrast', ['translate'], { factor: 0.1 }),
     layer('brightness', 'RandomBrightness', ['contrast'], { factor: 0.1 }),
-    layer('rescaling', 'Rescaling', ['brightness'], { scale: 1 / 127.5, offset: -1 }),
+    // 20x18 -> RandomCrop (inference: centred 18x18 window) -> CenterCrop 17x17 -> Resizing 16x16.
+    layer('random_crop', 'RandomCrop', ['brightness'], { height: 18, width: 18 }),
+    layer('center_crop', 'CenterCrop', ['random_crop'], { height: 17, width: 17 }),
+    layer('resizing', 'Resizing', ['center_crop'], { height: 16, width: 16 }),
+    layer('rescaling', 'Rescaling', ['resizing'], { scale: 1 / 127.5, offset: -1 }),
     layer('stem', 'Conv2D', ['rescaling'], { filters: 8, kernelSize: 3, strides: 2, padding: 'same', useBias: false }, { kernel: w([3, 3, 3, 8]) }),
     layer('stem_bn', 'BatchNormalization', ['stem'], {}, bn(8)),
     layer('stem_act', 'Activation', ['stem_bn'], { activation: 'leaky_relu' }),
@@ -83,5 +87,5 @@ export function everyLayerModel(): ExportModel {
     layer('logits', 'Dense', ['features_bn'], { units: 3 }, { kernel: w([17, 3]), bias: w([3], 0.1) }),
     layer('probs', 'Activation', ['logits'], { activation: 'softmax' }),
   ];
-  return { inputShape: [16, 16, 3], layers, outputs: ['probs'], classNames: ['cat', 'dog', 'bird'] };
+  return { inputShape: [20, 18, 3], layers, outputs: ['probs'], classNames: ['cat', 'dog', 'bird'] };
 }
