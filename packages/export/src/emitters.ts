@@ -1,10 +1,11 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
-import { emitActivationLayer } from './emit-activation-layer.js';
+import { emitActivationLayer, emitELU, emitLeakyReLU, emitReLU, emitSoftmax } from './emit-activation-layer.js';
 import { emitBatchNormalization } from './emit-batch-normalization.js';
 import type { Emitter } from './emit-context.js';
 import { emitConv2D } from './emit-conv2d.js';
 import { emitConv2DTranspose } from './emit-conv2d-transpose.js';
 import { emitDense } from './emit-dense.js';
+import { emitDepthwiseConv2D } from './emit-depthwise-conv2d.js';
 import { emitFlatten } from './emit-flatten.js';
 import { emitGlobalPooling2D } from './emit-global-pooling2d.js';
 import { emitIdentity } from './emit-identity.js';
@@ -48,8 +49,18 @@ export function emitterFor(className: ExportLayerClass): Emitter {
       return emitConv2DTranspose;
     case 'SeparableConv2D':
       return emitSeparableConv2D;
+    case 'DepthwiseConv2D':
+      return emitDepthwiseConv2D;
     case 'Activation':
       return emitActivationLayer;
+    case 'ReLU':
+      return emitReLU;
+    case 'LeakyReLU':
+      return emitLeakyReLU;
+    case 'ELU':
+      return emitELU;
+    case 'Softmax':
+      return emitSoftmax;
     case 'Add':
       return emitAdd;
     case 'Concatenate':

@@ -21,7 +21,12 @@ export const EXPORT_LAYER_CLASSES = [
   'UpSampling2D',
   'Conv2DTranspose',
   'SeparableConv2D',
+  'DepthwiseConv2D',
   'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'Softmax',
   'Add',
   'Concatenate',
   'Resizing',
@@ -49,6 +54,7 @@ export interface ExportWeight {
  * Weights use Keras names and layouts:
  * - Conv2D `kernel` [kh, kw, in/groups, filters], `bias` [filters]
  * - Conv2DTranspose `kernel` [kh, kw, filters, in] (Keras's transposed layout), `bias` [filters]
+ * - DepthwiseConv2D `kernel` [kh, kw, in, depthMultiplier], `bias` [in*depthMultiplier]
  * - SeparableConv2D `depthwiseKernel` [kh, kw, in, depthMultiplier],
  *   `pointwiseKernel` [1, 1, in*depthMultiplier, filters], `bias` [filters]
  * - Dense `kernel` [in, units], `bias` [units]

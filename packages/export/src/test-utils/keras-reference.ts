@@ -193,6 +193,23 @@ function applyLayer(layer: ExportLayer, xs: tf.Tensor[]): tf.Tensor {
       if (layer.className === 'CenterCrop' && h >= H && w >= W) return tf.slice(x, [0, Math.floor((h - H) / 2), Math.floor((w - W) / 2), 0], [n, H, W, ch]);
       return resize(aspect(x), false);
     }
+    case 'DepthwiseConv2D': {
+      const y = tf.depthwiseConv2d(x as tf.Tensor4D, weight(layer, 'kernel') as tf.Tensor4D, pair(c.strides, 1), (c.padding ?? 'valid') as 'valid' | 'same', 'NHWC', pair(c.dilationRate, 1));
+      return activate(withBias(layer, y), c.activation);
+    }
+    case 'ReLU': {
+      const slope = (c.negativeSlope ?? 0) as number;
+      const y = slope === 0 ? tf.relu(x) : tf.leakyRelu(x, slope);
+      return c.maxValue === undefined || c.maxValue === null ? y : tf.minimum(y, c.maxValue as number);
+    }
+    case 'LeakyReLU':
+      return tf.leakyRelu(x, (c.negativeSlope ?? 0.3) as number);
+    case 'ELU': {
+      const alpha = (c.alpha ?? 1) as number;
+      return tf.where(tf.greater(x, 0), x, tf.mul(alpha, tf.sub(tf.exp(x), 1)));
+    }
+    case 'Softmax':
+      return tf.softmax(x, -1);
     case 'Activation':
       return activate(x, c.activation, (c.negativeSlope ?? 0.2) as number);
     case 'Add':

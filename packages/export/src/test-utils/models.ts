@@ -63,10 +63,12 @@ export function everyLayerModel(): ExportModel {
     layer('stem', 'Conv2D', ['rescaling'], { filters: 8, kernelSize: 3, strides: 2, padding: 'same', useBias: false }, { kernel: w([3, 3, 3, 8]) }),
     layer('stem_bn', 'BatchNormalization', ['stem'], {}, bn(8)),
     layer('stem_act', 'Activation', ['stem_bn'], { activation: 'leaky_relu' }),
+    layer('dw', 'DepthwiseConv2D', ['stem_act'], { kernelSize: 3, padding: 'same' }, { kernel: w([3, 3, 8, 1]), bias: w([8], 0.1) }),
+    layer('dw_relu', 'ReLU', ['dw'], { maxValue: 6 }),
     // Residual block: separable conv + dilated conv, added to the stem.
-    layer('sep', 'SeparableConv2D', ['stem_act'], { filters: 8, kernelSize: 3, padding: 'same', activation: 'gelu' }, { depthwiseKernel: w([3, 3, 8, 1]), pointwiseKernel: w([1, 1, 8, 8]), bias: w([8], 0.1) }),
+    layer('sep', 'SeparableConv2D', ['dw_relu'], { filters: 8, kernelSize: 3, padding: 'same', activation: 'gelu' }, { depthwiseKernel: w([3, 3, 8, 1]), pointwiseKernel: w([1, 1, 8, 8]), bias: w([8], 0.1) }),
     layer('dil', 'Conv2D', ['sep'], { filters: 8, kernelSize: 3, padding: 'same', dilationRate: 2, activation: 'tanh' }, { kernel: w([3, 3, 8, 8]), bias: w([8], 0.1) }),
-    layer('residual', 'Add', ['stem_act', 'dil']),
+    layer('residual', 'Add', ['dw_relu', 'dil']),
     layer('drop', 'Dropout', ['residual'], { rate: 0.3 }),
     // Down and back up two ways, concatenated with a max-pooled branch.
     layer('avg', 'AveragePooling2D', ['drop'], { poolSize: 3, strides: 2, padding: 'same' }),
@@ -75,7 +77,9 @@ export function everyLayerModel(): ExportModel {
     layer('deconv', 'Conv2DTranspose', ['avg'], { filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }, { kernel: w([3, 3, 4, 8]), bias: w([4], 0.1) }),
     layer('max', 'MaxPooling2D', ['drop'], { poolSize: 2, strides: 1, padding: 'same' }),
     layer('concat', 'Concatenate', ['up_nearest', 'up_bilinear', 'deconv', 'max'], { axis: -1 }),
-    layer('mix', 'Conv2D', ['concat'], { filters: 6, kernelSize: 1, activation: 'swish' }, { kernel: w([1, 1, 28, 6]), bias: w([6], 0.1) }),
+    layer('mix_linear', 'Conv2D', ['concat'], { filters: 6, kernelSize: 1 }, { kernel: w([1, 1, 28, 6]), bias: w([6], 0.1) }),
+    layer('mix_leaky', 'LeakyReLU', ['mix_linear']),
+    layer('mix', 'ELU', ['mix_leaky']),
     // Heads: a flattened-order path and two global pools, concatenated.
     layer('small', 'MaxPooling2D', ['mix'], { poolSize: 4 }),
     layer('flatten', 'Flatten', ['small']),
@@ -85,7 +89,7 @@ export function everyLayerModel(): ExportModel {
     layer('features', 'Concatenate', ['flat_dense', 'gap', 'gmp']),
     layer('features_bn', 'BatchNormalization', ['features'], { epsilon: 0.01 }, bn(17)),
     layer('logits', 'Dense', ['features_bn'], { units: 3 }, { kernel: w([17, 3]), bias: w([3], 0.1) }),
-    layer('probs', 'Activation', ['logits'], { activation: 'softmax' }),
+    layer('probs', 'Softmax', ['logits']),
   ];
   return { inputShape: [20, 18, 3], layers, outputs: ['probs'], classNames: ['cat', 'dog', 'bird'] };
 }
