@@ -1,4 +1,4 @@
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chain, expectOnnxMatchesReference, layer, randomWeight, rng, useWasmReference } from './test-utils/harness.js';
 
 beforeAll(useWasmReference);
@@ -38,5 +38,14 @@ describe('Conv2DTranspose -> ConvTranspose (Keras output sizes)', () => {
       layer('deconv', 'Conv2DTranspose', [], { filters: 2, ...config }, { kernel: randomWeight(r, [k, k, 2, 3]), bias: randomWeight(r, [2], 0.1) }),
     ]);
     await expectOnnxMatchesReference(model);
+  });
+
+  it('refuses outputPadding not below the stride, naming the layer', async () => {
+    const { exportOnnx } = await import('./export-onnx.js');
+    const r = rng('deconv-bad-op');
+    const model = chain([4, 4, 3], [
+      layer('deconv_bad', 'Conv2DTranspose', [], { filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 }, { kernel: randomWeight(r, [3, 3, 2, 3]), bias: randomWeight(r, [2]) }),
+    ]);
+    expect(() => exportOnnx(model)).toThrow('layer "deconv_bad" (Conv2DTranspose): config.outputPadding expected each value below the stride [2, 2], received [2, 2]');
   });
 });

@@ -37,6 +37,13 @@ export const emitConv2DTranspose: Emitter = (ctx, layer, [input]) => {
   const padding = readEnum(layer, 'padding', ['valid', 'same'], 'valid');
   const useBias = readBool(layer, 'useBias', true);
   const outputPadding = readOutputPadding(layer);
+  if (outputPadding && outputPadding.some((p, a) => p >= strides[a])) {
+    // Keras refuses this too; ONNX requires output_padding < stride.
+    throw new CnnkitError(
+      'EXPORT_CONFIG',
+      `ONNX export of layer "${layer.name}" (Conv2DTranspose): config.outputPadding expected each value below the stride [${strides.join(', ')}], received [${outputPadding.join(', ')}]`,
+    );
+  }
   const out = [0, 1].map((a) => transposeOutput1d([h, w][a], kernelSize[a], strides[a], dilations[a], padding, outputPadding ? outputPadding[a] : null));
   const axes = [0, 1].map((a) => transposePads1d([h, w][a], out[a], kernelSize[a], strides[a], dilations[a], padding));
   const kernel = readWeight(layer, 'kernel', [kernelSize[0], kernelSize[1], filters, inChannels]);
