@@ -3,6 +3,7 @@ import { ACTIVATION_NAMES, applyActivation, type ActivationName } from './activa
 import { ConfigReader } from './config-reader.js';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
 import { Layer, shapeMessage, single, type LayerArgs } from './layer.js';
+import { conv2d } from './fast-conv2d.js';
 import { convOutputLength, expectImage, type Padding, type Shape } from './shape.js';
 
 export interface Conv2DArgs extends LayerArgs {
@@ -112,7 +113,7 @@ export class Conv2D extends Layer {
   }
 
   call([x]: readonly tf.Tensor[]): tf.Tensor {
-    let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, this.#kernel as tf.Tensor4D, this.strides, this.padding, 'NHWC', this.dilationRate);
+    let y: tf.Tensor = conv2d(x as tf.Tensor4D, this.#kernel as tf.Tensor4D, this.strides, this.padding, this.dilationRate);
     if (this.#bias !== null) y = tf.add(y, this.#bias);
     return applyActivation(this.activation, y);
   }

@@ -1,4 +1,5 @@
 import { tf } from '@cnnkit/tensor-core';
+import { maxPool } from './fast-max-pool.js';
 import { Pooling2D, type Pooling2DArgs } from './pooling2d.js';
 
 /**
@@ -21,6 +22,6 @@ export class MaxPooling2D extends Pooling2D {
   }
 
   call([x]: readonly tf.Tensor[]): tf.Tensor {
-    return tf.maxPool(x as tf.Tensor4D, this.poolSize, this.strides, this.padding);
+    return maxPool(x as tf.Tensor4D, this.poolSize, this.strides, this.padding);
   }
 }

@@ -4,6 +4,7 @@ import { ConfigReader } from './config-reader.js';
 import { readConvOptions } from './conv2d.js';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
 import { Layer, shapeMessage, single, type LayerArgs } from './layer.js';
+import { conv2d } from './fast-conv2d.js';
 import { convOutputLength, expectImage, type Padding, type Shape } from './shape.js';
 
 export interface SeparableConv2DArgs extends LayerArgs {
@@ -99,7 +100,7 @@ export class SeparableConv2D extends Layer {
 
   call([x]: readonly tf.Tensor[]): tf.Tensor {
     const depthwise = tf.depthwiseConv2d(x as tf.Tensor4D, this.#depthwise as tf.Tensor4D, this.strides, this.padding, 'NHWC', this.dilationRate);
-    let y: tf.Tensor = tf.conv2d(depthwise, this.#pointwise as tf.Tensor4D, 1, 'valid');
+    let y: tf.Tensor = conv2d(depthwise, this.#pointwise as tf.Tensor4D, [1, 1], 'valid', [1, 1]);
     if (this.#bias !== null) y = tf.add(y, this.#bias);
     return applyActivation(this.activation, y);
   }
