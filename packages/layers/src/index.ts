@@ -38,3 +38,24 @@ export { History } from './callbacks/history.js';
 export { ProgressLogger, type ProgressLoggerOptions } from './callbacks/progress-logger.js';
 export { seedCnn, type SeedCnnOptions } from './seed-cnn.js';
 export { modelFromJson } from './model-from-json.js';
+export { isImprovement } from './callbacks/callback.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './callbacks/reduce-lr-on-plateau.js';
+export { LearningRateScheduler } from './callbacks/learning-rate-scheduler.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
+export { decodeSafetensors, encodeSafetensors, type StoredTensor } from './io/safetensors.js';
+export {
+  DEFAULT_PREPROCESSING,
+  MODEL_FILE,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  WEIGHTS_FILE,
+  loadModel,
+  modelFromArtifacts,
+  modelJson,
+  parseModelJson,
+  saveModel,
+  type ModelJson,
+  type ModelMetadata,
+} from './io/saved-model.js';
+export { loadCheckpoint, saveCheckpoint, OPTIMIZER_FILE, STATE_FILE, type TrainingState } from './io/checkpoint.js';

@@ -32,7 +32,7 @@ export type ModelConfig =
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
   outputs: SymbolicTensor | readonly SymbolicTensor[];
-  /** Default `functional` (numbered if several models are named so... per process, not needed). */
+  /** Default `functional`. */
   name?: string;
   /** Seeds the weight initializers and the dropout streams. Default 0: runs are reproducible. */
   seed?: number;
@@ -67,6 +67,8 @@ export class Model {
   stopTraining = false;
   /** Set by `compile`. */
   compiled: CompiledState | null = null;
+  /** The History of the latest `fit` (Keras `model.history`). */
+  history: History | null = null;
   readonly #counters = new Map<string, number>();
   readonly #names = new Set<string>();
   readonly #streams = new Map<string, Rng>();

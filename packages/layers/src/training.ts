@@ -1,7 +1,6 @@
 import { CnnkitError, ShapeError, createRng, tf } from '@cnnkit/tensor-core';
 import type { Callback, Logs } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
-import { ProgressLogger } from './callbacks/progress-logger.js';
 import { describe } from './config-reader.js';
 import { perExampleLoss, reduceLoss, resolveLoss, type LossName, type LossSpec } from './losses.js';
 import { createMetric, labelKindFor, resolveMetricName, type LabelKind, type Metric, type MetricName } from './metrics.js';
@@ -271,8 +270,13 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
     throw new CnnkitError('INVALID_ARGUMENT', `fit: expected non-negative integers epochs and initialEpoch, received ${epochs} and ${initialEpoch}`);
   }
   const history = new History();
+  model.history = history;
   const callbacks: Callback[] = [history, ...(options.callbacks ?? [])];
-  if ((options.verbose ?? 1) === 1) callbacks.push(new ProgressLogger({ stream: options.progressStream }));
+  if ((options.verbose ?? 1) === 1) {
+    // Loaded on demand: the terminal progress bar is for Node, not for browser bundles.
+    const { ProgressLogger } = await import('./callbacks/progress-logger.js');
+    callbacks.push(new ProgressLogger({ stream: options.progressStream }));
+  }
   for (const cb of callbacks) cb.setModel?.(model);
   model.stopTraining = false;
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch });
