@@ -282,45 +282,50 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch });
   let lastLogs: Logs = {};
   let knownSteps: number | null = null;
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    const { batches, steps, owned } = epochBatches(data, epoch, model, options.batchSize ?? 32, options.shuffle ?? true, 'fit');
-    const dispose = options.disposeBatches ?? owned;
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, { epochs, steps: steps ?? knownSteps });
-    for (const list of c.metrics) for (const m of list) m.reset();
-    let lossSum = 0;
-    let seen = 0;
-    let step = 0;
-    for await (const raw of batches) {
-      const { xs, ys } = normalizeBatch(raw, 'fit');
-      step++;
-      let loss: number;
-      try {
-        loss = trainStep(model, xs, ys, options.classWeight);
-      } finally {
-        if (dispose) for (const t of [...xs, ...ys]) t.dispose();
+  try {
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      const { batches, steps, owned } = epochBatches(data, epoch, model, options.batchSize ?? 32, options.shuffle ?? true, 'fit');
+      const dispose = options.disposeBatches ?? owned;
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, { epochs, steps: steps ?? knownSteps });
+      for (const list of c.metrics) for (const m of list) m.reset();
+      let lossSum = 0;
+      let seen = 0;
+      let step = 0;
+      for await (const raw of batches) {
+        const { xs, ys } = normalizeBatch(raw, 'fit');
+        step++;
+        let loss: number;
+        try {
+          loss = trainStep(model, xs, ys, options.classWeight);
+        } finally {
+          if (dispose) for (const t of [...xs, ...ys]) t.dispose();
+        }
+        if (!Number.isFinite(loss)) {
+          throw new CnnkitError(
+            'NAN_LOSS',
+            `fit: the loss became ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate or check the data for NaN/Inf values`,
+          );
+        }
+        // Keras averages the batch losses weighted by batch size.
+        const n = xs[0].shape[0] ?? 1;
+        lossSum += loss * n;
+        seen += n;
+        const logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
+        for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
       }
-      if (!Number.isFinite(loss)) {
-        throw new CnnkitError(
-          'NAN_LOSS',
-          `fit: the loss became ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate or check the data for NaN/Inf values`,
-        );
+      if (step === 0) throw new CnnkitError('INVALID_DATA', `fit: epoch ${epoch + 1} received no batches; is the data iterable only once? Pass a function (epoch) => batches`);
+      knownSteps = step;
+      const logs: Logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
+      if (options.validationData !== undefined) {
+        const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize });
+        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       }
-      // Keras averages the batch losses weighted by batch size.
-      const n = xs[0].shape[0] ?? 1;
-      lossSum += loss * n;
-      seen += n;
-      const logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
-      for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
+      lastLogs = { ...logs, learning_rate: c.optimizer.learningRate };
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, lastLogs);
     }
-    if (step === 0) throw new CnnkitError('INVALID_DATA', `fit: epoch ${epoch + 1} received no batches; is the data iterable only once? Pass a function (epoch) => batches`);
-    knownSteps = step;
-    const logs: Logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
-    if (options.validationData !== undefined) {
-      const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize });
-      for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
-    }
-    lastLogs = { ...logs, learning_rate: c.optimizer.learningRate };
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, lastLogs);
+  } catch (error) {
+    for (const cb of callbacks) cb.onTrainAbort?.(error);
+    throw error;
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(lastLogs);
   return history;

@@ -11,6 +11,8 @@ export interface Callback {
   onBatchEnd?(step: number, logs: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** Training ended with an error (NaN loss, a failing callback, bad data): release what you hold. */
+  onTrainAbort?(error: unknown): void;
 }
 
 /** Comparison for "improved": Keras's `mode`, with `auto` deciding from the name. */

@@ -92,8 +92,21 @@ describe('ProgressLogger', () => {
     expect(out).toContain('Epoch 1/2\n');
     expect(out).toContain('Epoch 2/2\n');
     expect(out).toMatch(/4\/4 ━{20} \d+s \d+ms\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}/);
-    // Off a terminal there are no cursor escape codes.
+    // Off a terminal: one plain line per epoch, no cursor escape codes.
     expect(out).not.toContain('\x1B[');
+    expect(out.trim().split('\n')).toHaveLength(4);
+  });
+  it('draws a live bar with cli-progress on a terminal', () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    let out = '';
+    stream.on('data', (d) => (out += d.toString()));
+    const logger = new ProgressLogger({ stream });
+    logger.onTrainBegin({ epochs: 1 });
+    logger.onEpochBegin(0, { steps: 4 });
+    for (let s = 1; s <= 4; s++) logger.onBatchEnd(s, { loss: 1 / s });
+    logger.onEpochEnd(0, { loss: 0.25, val_loss: 0.5 });
+    expect(out).toContain('\x1B['); // redrawn in place
+    expect(out).toMatch(/4\/4 ━{20} \d+s \d+ms\/step - loss: 0\.2500 - val_loss: 0\.5000/);
   });
   it('shows Unknown for sources of unknown length until the epoch ends', () => {
     const stream = new PassThrough();

@@ -91,6 +91,10 @@ export class EarlyStopping implements Callback {
     this.#dropBest();
   }
 
+  onTrainAbort(): void {
+    this.#dropBest();
+  }
+
   #dropBest(): void {
     for (const t of this.#bestWeights?.values() ?? []) t.dispose();
     this.#bestWeights = null;

@@ -28,8 +28,9 @@ export function formatLogs(logs: Logs): string {
 /**
  * Keras-like progress: an `Epoch i/n` line, then a bar per epoch with the step
  * count, ETA (elapsed time once done), time per step, loss and metrics.
- * Rendering, throttling and terminal handling come from `cli-progress`; on a
- * non-terminal stream (CI logs, files) it writes plain lines instead of redrawing.
+ * On a terminal, rendering, throttling and cursor handling come from
+ * `cli-progress`; on any other stream (CI logs, files, pipes) a redrawn bar
+ * would be noise, so it writes one plain line per epoch when the epoch ends.
  *
  * @example
  * ```ts
@@ -44,6 +45,8 @@ export class ProgressLogger implements Callback {
   #logs: Logs = {};
   #done = false;
   #step = 0;
+  #steps = 0;
+  #started = 0;
 
   constructor(options: ProgressLoggerOptions = {}) {
     this.#stream = options.stream ?? process.stderr;
@@ -61,13 +64,12 @@ export class ProgressLogger implements Callback {
     this.#logs = {};
     this.#done = false;
     this.#step = 0;
-    const isTTY = (this.#stream as { isTTY?: boolean }).isTTY === true;
+    this.#steps = info.steps ?? 0;
+    this.#started = Date.now();
+    if ((this.#stream as { isTTY?: boolean }).isTTY !== true) return;
     this.#bar = new cliProgress.SingleBar({
       stream: this.#stream as NodeJS.WriteStream,
-      // Off a terminal, print a line now and then rather than nothing.
-      noTTYOutput: true,
-      notTTYSchedule: 10_000,
-      hideCursor: isTTY,
+      hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
       gracefulExit: true,
@@ -101,8 +103,9 @@ export class ProgressLogger implements Callback {
       // The step count of an unsized source is known now.
       if (this.#bar.getTotal() === 0) this.#bar.setTotal(this.#step);
       this.#bar.update(this.#step);
-      this.#bar.stop();
-      if ((this.#stream as { isTTY?: boolean }).isTTY === true) this.#stream.write('\n');
+      this.#bar.stop(); // renders the final state and ends the line
+    } else {
+      this.#stream.write(`${this.#format(this.#step, this.#steps > 0 ? Math.max(this.#steps, this.#step) : this.#step, this.#started)}\n`);
     }
     this.#bar = null;
   }
@@ -110,5 +113,10 @@ export class ProgressLogger implements Callback {
   onTrainEnd(): void {
     this.#bar?.stop();
     this.#bar = null;
+  }
+
+  /** Stops a live bar (its timer would keep the process alive). */
+  onTrainAbort(): void {
+    this.onTrainEnd();
   }
 }
