@@ -10,7 +10,14 @@ export interface RescalingArgs extends LayerArgs {
   offset?: number;
 }
 
-/** `x * scale + offset`: keeps the model's input raw 0..255 pixels. */
+/**
+ * `x * scale + offset` (Keras `Rescaling`): keeps the model's input raw 0..255 pixels.
+ *
+ * @example
+ * ```ts
+ * new Rescaling({ scale: 1 / 255 })
+ * ```
+ */
 export class Rescaling extends Layer {
   readonly className = 'Rescaling' as const;
   readonly scale: number;

@@ -3,7 +3,14 @@ import { ShapeError } from '@cnnkit/tensor-core';
 /** A symbolic shape: `null` is a size known only at run time (the batch). */
 export type Shape = readonly (number | null)[];
 
-/** `[null, 32, 32, 3]` → `(None, 32, 32, 3)`, the way Keras prints shapes. */
+/**
+ * `[null, 32, 32, 3]` → `(None, 32, 32, 3)`, the way Keras prints shapes.
+ *
+ * @example
+ * ```ts
+ * formatKerasShape([null, 128]); // "(None, 128)"
+ * ```
+ */
 export function formatKerasShape(shape: Shape): string {
   const dims = shape.map((d) => (d === null ? 'None' : String(d)));
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
@@ -16,6 +23,12 @@ export type Padding = 'valid' | 'same';
  * Output length of a convolution or pooling window along one axis, as TensorFlow
  * computes it: `same` keeps ceil(n / stride); `valid` keeps the full windows only.
  * Returns null for an unknown input length.
+ *
+ * @example
+ * ```ts
+ * convOutputLength(7, 3, 'same', 2); // 4
+ * convOutputLength(7, 3, 'valid', 2); // 3
+ * ```
  */
 export function convOutputLength(
   length: number | null,
@@ -29,7 +42,14 @@ export function convOutputLength(
   return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - effective) / stride) + 1;
 }
 
-/** Output length of a transposed convolution (Keras `deconv_output_length` without output padding). */
+/**
+ * Output length of a transposed convolution (Keras `deconv_output_length` without output padding).
+ *
+ * @example
+ * ```ts
+ * deconvOutputLength(5, 3, 'valid', 2); // 11
+ * ```
+ */
 export function deconvOutputLength(
   length: number | null,
   kernel: number,

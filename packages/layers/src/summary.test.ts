@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Add } from './add.js';
+import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
+import { Input } from './input-layer.js';
+import { Model } from './model.js';
 import { Dropout } from './dropout.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { seedCnn } from './seed-cnn.js';
@@ -60,6 +64,21 @@ describe('summary()', () => {
     expect(text).toContain(' Trainable params: 11 (44.00 B)');
     expect(text).toContain(' Non-trainable params: 22 (88.00 B)');
     expect(text).toMatch(/│ dropout \(Dropout\) +│ \(None, 4\) +│ +0 │/);
+  });
+
+  it('adds a "Connected to" column for functional models and lists the input layer', () => {
+    const x = Input({ shape: [8, 8, 3] });
+    const a = new Conv2D({ filters: 4, kernelSize: 3, padding: 'same' }).apply(x);
+    const b = new Conv2D({ filters: 4, kernelSize: 1 }).apply(x);
+    const text = new Model({ inputs: x, outputs: new Add().apply([a, b]) }).summary();
+    const rows = text.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
+    expect(rows).toEqual([
+      ['input_layer (InputLayer)', '(None, 8, 8, 3)', '0', '-'],
+      ['conv2d (Conv2D)', '(None, 8, 8, 4)', '112', 'input_layer[0][0]'],
+      ['conv2d_1 (Conv2D)', '(None, 8, 8, 4)', '16', 'input_layer[0][0]'],
+      ['add (Add)', '(None, 8, 8, 4)', '0', 'conv2d[0][0], conv2d_1[0][0]'],
+    ]);
+    expect(text.split('\n')[2]).toMatch(/^┃ Layer \(type\) +┃ Output Shape +┃ +Param # ┃ Connected to +┃$/);
   });
 
   it('formats counts and sizes like Keras', () => {

@@ -22,6 +22,11 @@ export function formatBytes(bytes: number): string {
 /**
  * The Keras 3 summary table of a model. Sequential models list their layers
  * without the input layer; functional models add a "Connected to" column.
+ *
+ * @example
+ * ```ts
+ * console.log(formatSummary(seedCnn({ imageSize: [300, 300], numClasses: 2 }))); // ... Total params: 97,569 (381.13 KB)
+ * ```
  */
 export function formatSummary(model: Model): string {
   const functional = model.className === 'Functional';

@@ -65,7 +65,7 @@ export interface FitOptions {
   /** Evaluated after each epoch; its logs get the `val_` prefix. */
   validationData?: DataSource;
   callbacks?: Callback[];
-  /** Loss weight per class index, e.g. `{ 0: 1, 1: 3 }`. */
+  /** Loss weight per class index, e.g. `{ 0: 1, 1: 3 }`, read from the first output's labels. */
   classWeight?: Record<number, number>;
   /** 0 silent, 1 progress bar per epoch. Default 1. */
   verbose?: 0 | 1;
@@ -232,6 +232,11 @@ function checkLabels(model: Model, ys: tf.Tensor[], operation: string): void {
  * One optimisation step on a batch: forward in training mode, loss, gradients of
  * the trainable weights, optimizer update, metric update. Leaves no tensors behind.
  * Returns the batch loss.
+ *
+ * @example
+ * ```ts
+ * const loss = trainStep(model, [images], [labels]);
+ * ```
  */
 export function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): number {
   const c = requireCompiled(model, 'fit');

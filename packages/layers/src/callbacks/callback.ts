@@ -15,7 +15,15 @@ export interface Callback {
   onTrainAbort?(error: unknown): void;
 }
 
-/** Comparison for "improved": Keras's `mode`, with `auto` deciding from the name. */
+/**
+ * Comparison for "improved": Keras's `mode`, with `auto` deciding from the name
+ * (max for accuracy/auc/precision/recall, min otherwise).
+ *
+ * @example
+ * ```ts
+ * isImprovement('auto', 'val_loss', 0.4, 0.5, 0); // true
+ * ```
+ */
 export function isImprovement(mode: 'auto' | 'min' | 'max', monitor: string, current: number, best: number, minDelta: number): boolean {
   const direction = mode === 'auto' ? (/acc|auc|precision|recall/.test(monitor) ? 'max' : 'min') : mode;
   return direction === 'max' ? current - minDelta > best : current + minDelta < best;

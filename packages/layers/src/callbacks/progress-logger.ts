@@ -72,7 +72,8 @@ export class ProgressLogger implements Callback {
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
-      gracefulExit: true,
+      // A SIGINT listener would stop Ctrl-C from ending the process; the cursor is restored in stop().
+      gracefulExit: false,
       format: (_options, params) => this.#format(params.value, params.total, params.startTime),
     });
     this.#bar.start(info.steps ?? 0, 0);

@@ -44,7 +44,14 @@ export abstract class Optimizer {
     return v;
   }
 
-  /** One update of every weight from its gradient; runs in a tensor scope. */
+  /**
+   * One update of every weight from its gradient; runs in a tensor scope.
+   *
+   * @example
+   * ```ts
+   * optimizer.applyGradients([{ path: 'dense/kernel', variable, gradient }]);
+   * ```
+   */
   applyGradients(updates: readonly GradientUpdate[]): void {
     tf.tidy(() => {
       for (const u of updates) this.updateStep(u.path, u.variable, u.gradient, this.learningRate, this.iterations + 1);
