@@ -1,9 +1,9 @@
 export { ACTIVATION_NAMES, applyActivation, type ActivationName } from './activations.js';
 export { INITIALIZER_NAMES, computeFans, initialize, type InitializerName } from './initializers.js';
 export { convOutputLength, deconvOutputLength, formatKerasShape, type Padding, type Shape } from './shape.js';
-export { Layer, SymbolicTensor, type CallContext, type LayerArgs, type LayerSpec, type LayerWeight } from './layer.js';
+export { Layer, SymbolicTensor, snakeCase, type CallContext, type LayerArgs, type LayerSpec, type LayerWeight } from './layer.js';
 export { LAYER_CLASS_NAMES, DEFAULT_LAYER_NAMES, type LayerClassName } from './layer-kinds.js';
-export { layerFromConfig } from './layer-registry.js';
+export { layerClassNames, layerFromConfig, registerLayerClass } from './layer-registry.js';
 export { Input, InputLayer, type InputLayerArgs } from './input-layer.js';
 export { Rescaling, type RescalingArgs } from './rescaling.js';
 export { Conv2D, type Conv2DArgs } from './conv2d.js';

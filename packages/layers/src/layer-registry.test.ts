@@ -12,9 +12,14 @@ import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling2d.js';
 import { InputLayer } from './input-layer.js';
-import type { Layer } from './layer.js';
+import { Layer, single, snakeCase, type CallContext } from './layer.js';
+import type { Shape } from './shape.js';
+import { ConfigReader } from './config-reader.js';
+import { modelFromJson } from './model-from-json.js';
+import { Sequential } from './sequential.js';
+import { tf } from '@cnnkit/tensor-core';
 import { LAYER_CLASS_NAMES, type LayerClassName } from './layer-kinds.js';
-import { layerFromConfig } from './layer-registry.js';
+import { layerClassNames, layerFromConfig, registerLayerClass } from './layer-registry.js';
 import { MaxPooling2D } from './max-pooling2d.js';
 import { Rescaling } from './rescaling.js';
 import { SeparableConv2D } from './separable-conv2d.js';
@@ -63,5 +68,51 @@ describe('layer registry', () => {
     expect(() => layerFromConfig('Conv2D')).toThrow(/expected \{ className, config \}, received "Conv2D"/);
     expect(() => layerFromConfig({ className: 'Conv2D', config: { filters: '8', kernelSize: 3 } })).toThrow(/Conv2D: expected "filters" to be a finite number, received "8"/);
     expect(() => layerFromConfig({ className: 'Dense', config: { units: 2, name: '../../etc' } })).toThrow(/expected "name" of letters, digits/);
+  });
+});
+
+/** A layer from "another package": random sign flip in training, identity at inference. */
+class RandomNegate extends Layer {
+  readonly className = 'RandomNegate';
+  readonly probability: number;
+  constructor(args: { probability?: number; name?: string; trainable?: boolean } = {}) {
+    const r = new ConfigReader('RandomNegate', args);
+    const base = Layer.readBase(r);
+    const probability = r.number('probability', 0.5, { min: 0, max: 1 });
+    r.done();
+    super(base);
+    this.probability = probability;
+  }
+  computeOutputShape(shapes: readonly Shape[]): Shape {
+    return single(this, shapes);
+  }
+  call([x]: readonly tf.Tensor[], ctx: CallContext): tf.Tensor {
+    if (!ctx.training) return x;
+    return ctx.rngFor(this.name!).next() < this.probability ? tf.neg(x) : x;
+  }
+  getConfig(): Record<string, unknown> {
+    return { ...this.baseConfig(), probability: this.probability };
+  }
+}
+
+describe('registerLayerClass', () => {
+  it('makes another package\'s layer loadable by modelFromJson, named Keras-style', () => {
+    expect(snakeCase('RandomNegate')).toBe('random_negate');
+    expect(snakeCase('Conv2DTranspose')).toBe('conv2d_transpose');
+    expect(() => layerFromConfig({ className: 'RandomNegate', config: {} })).toThrow(/unknown layer class "RandomNegate"/);
+    const factory = (config: Record<string, unknown>) => new RandomNegate(config);
+    registerLayerClass('RandomNegate', factory);
+    registerLayerClass('RandomNegate', factory); // idempotent
+    expect(() => registerLayerClass('RandomNegate', (c) => new RandomNegate(c))).toThrow(/already registered with another factory/);
+    expect(() => registerLayerClass('Conv2D', factory)).toThrow(/"Conv2D" is a built-in layer class and cannot be replaced/);
+    expect(layerClassNames()).toContain('RandomNegate');
+
+    const model = new Sequential({ inputShape: [2], layers: [new RandomNegate({ probability: 1 }), new RandomNegate({ probability: 0 })] });
+    expect(model.layers.map((l) => l.name)).toEqual(['input_layer', 'random_negate', 'random_negate_1']);
+    const copy = modelFromJson(JSON.parse(JSON.stringify(model.getConfig())));
+    expect(copy.getConfig()).toEqual(model.getConfig());
+    const x = tf.tensor2d([[1, -2]]);
+    expect(Array.from(copy.call([x], { training: true })[0].dataSync())).toEqual([-1, 2]);
+    expect(Array.from(copy.call([x], { training: false })[0].dataSync())).toEqual([1, -2]);
   });
 });

@@ -23,6 +23,37 @@ function isLayerClassName(name: unknown): name is LayerClassName {
   return typeof name === 'string' && (LAYER_CLASS_NAMES as readonly string[]).includes(name);
 }
 
+const extensions = new Map<string, (config: Record<string, unknown>) => Layer>();
+
+/**
+ * Makes a layer class from another package (e.g. augmentation layers) loadable by
+ * `layerFromConfig` and `modelFromJson`. Registering is an explicit call — importing
+ * a package registers nothing. Built-in class names cannot be replaced.
+ *
+ * @example
+ * ```ts
+ * registerLayerClass('RandomFlip', (config) => new RandomFlip(config));
+ * ```
+ */
+export function registerLayerClass(className: string, fromConfig: (config: Record<string, unknown>) => Layer): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(className)) {
+    throw new CnnkitError('INVALID_ARGUMENT', `registerLayerClass: expected a class name of letters, digits and "_", received ${describe(className)}`);
+  }
+  if (isLayerClassName(className)) {
+    throw new CnnkitError('DUPLICATE_LAYER_CLASS', `registerLayerClass: "${className}" is a built-in layer class and cannot be replaced`);
+  }
+  const existing = extensions.get(className);
+  if (existing !== undefined && existing !== fromConfig) {
+    throw new CnnkitError('DUPLICATE_LAYER_CLASS', `registerLayerClass: "${className}" is already registered with another factory`);
+  }
+  extensions.set(className, fromConfig);
+}
+
+/** Built-in and registered layer class names. */
+export function layerClassNames(): string[] {
+  return [...LAYER_CLASS_NAMES, ...extensions.keys()];
+}
+
 /**
  * Recreates a layer from `{ className, config }` (the form `layer.toSpec()` and
  * model.json use). The class is looked up by name in a fixed table — nothing in
@@ -38,15 +69,24 @@ export function layerFromConfig(spec: unknown): Layer {
     throw new CnnkitError('INVALID_CONFIG', `layerFromConfig: expected { className, config }, received ${describe(spec)}`);
   }
   const { className, config } = spec as { className?: unknown; config?: unknown };
-  if (!isLayerClassName(className)) {
+  // Map.get on an own-key map only: "__proto__" and friends find nothing.
+  const extension = typeof className === 'string' ? extensions.get(className) : undefined;
+  if (!isLayerClassName(className) && extension === undefined) {
     throw new CnnkitError(
       'UNKNOWN_LAYER',
-      `layerFromConfig: unknown layer class ${describe(className)}; available: ${LAYER_CLASS_NAMES.join(', ')}`,
+      `layerFromConfig: unknown layer class ${describe(className)}; available: ${layerClassNames().join(', ')}`,
     );
   }
   const c = (config ?? {}) as Record<string, unknown>;
   if (typeof c !== 'object' || Array.isArray(c)) {
-    throw new CnnkitError('INVALID_CONFIG', `layerFromConfig: expected the config of ${className} to be an object, received ${describe(config)}`);
+    throw new CnnkitError('INVALID_CONFIG', `layerFromConfig: expected the config of ${String(className)} to be an object, received ${describe(config)}`);
+  }
+  if (!isLayerClassName(className)) {
+    const layer = extension!(c);
+    if (layer.className !== className) {
+      throw new CnnkitError('INVALID_CONFIG', `layerFromConfig: the factory registered for "${className}" made a ${layer.className}`);
+    }
+    return layer;
   }
   switch (className) {
     case 'InputLayer':

@@ -1,7 +1,7 @@
 import { CnnkitError, ShapeError, createRng, tf, type Rng } from '@cnnkit/tensor-core';
 import type { ConfigReader } from './config-reader.js';
 import { initialize, type InitializerName } from './initializers.js';
-import type { LayerClassName } from './layer-kinds.js';
+import { DEFAULT_LAYER_NAMES } from './layer-kinds.js';
 import { formatKerasShape, type Shape } from './shape.js';
 
 /** What a layer's `call` is told about the step it runs in. */
@@ -34,7 +34,8 @@ export interface LayerArgs {
 
 /** A layer's serialised form: its class name and the arguments that recreate it. */
 export interface LayerSpec {
-  className: LayerClassName;
+  /** A built-in class (`LayerClassName`) or one added with `registerLayerClass`. */
+  className: string;
   config: Record<string, unknown>;
 }
 
@@ -59,7 +60,8 @@ export class SymbolicTensor {
  * weights once the model knows its name, and computes its output in `call`.
  */
 export abstract class Layer {
-  abstract readonly className: LayerClassName;
+  /** The Keras class name: a `LayerClassName`, or a class added with `registerLayerClass`. */
+  abstract readonly className: string;
   name: string | undefined;
   trainable: boolean;
   /** Set by `apply`: the symbolic inputs and output of this layer in its model. */
@@ -83,6 +85,11 @@ export abstract class Layer {
       throw reader.error(`expected "name" of letters, digits, "_", "-" or ".", received "${name}"`);
     }
     return { name, trainable: reader.boolean('trainable', true) };
+  }
+
+  /** The prefix of automatic names: Keras's snake case of the class (`conv2d`, `max_pooling2d`). */
+  get defaultName(): string {
+    return (DEFAULT_LAYER_NAMES as Record<string, string>)[this.className] ?? snakeCase(this.className);
   }
 
   /** `Conv2D "conv2d_1"`, or just the class before the model named the layer. */
@@ -202,4 +209,12 @@ export function single(layer: Layer, shapes: readonly Shape[]): Shape {
 
 export function shapeMessage(layer: Layer, expected: string, received: Shape): ShapeError {
   return new ShapeError(`${layer.label}: expected ${expected}, received ${formatKerasShape(received)}`);
+}
+
+/** Keras's `to_snake_case`: `RandomFlip` → `random_flip`, `Conv2DTranspose` → `conv2d_transpose`. */
+export function snakeCase(className: string): string {
+  return className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }

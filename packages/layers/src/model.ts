@@ -2,7 +2,6 @@ import { CnnkitError, ShapeError, createRng, tf, type Rng, type RngState } from 
 import { describe } from './config-reader.js';
 import { InputLayer } from './input-layer.js';
 import { Layer, SymbolicTensor, type CallContext, type LayerSpec } from './layer.js';
-import { DEFAULT_LAYER_NAMES } from './layer-kinds.js';
 import { layerFromConfig } from './layer-registry.js';
 import { formatKerasShape, type Shape } from './shape.js';
 import { formatSummary } from './summary.js';
@@ -117,7 +116,7 @@ export class Model {
   /** Names (if needed), checks uniqueness and builds one layer of the graph. */
   protected addLayerToGraph(layer: Layer): void {
     if (layer.name === undefined) {
-      const prefix = DEFAULT_LAYER_NAMES[layer.className];
+      const prefix = layer.defaultName;
       let n = this.#counters.get(prefix) ?? 0;
       let candidate = n === 0 ? prefix : `${prefix}_${n}`;
       while (this.#names.has(candidate)) candidate = `${prefix}_${++n}`;
