@@ -21,7 +21,8 @@ beforeAll(useCpu);
 
 /**
  * A small DAG that touches every differentiable layer kind the package has,
- * including the local conv2d/max-pool gradients and BatchNormalization in training mode.
+ * including the local conv2d/max-pool gradients, BatchNormalization in training
+ * mode, both upsampling modes and 'same' average pooling, with a batch of 3.
  */
 function smallModel(): Model {
   const x = Input({ shape: [6, 6, 2] });
@@ -32,7 +33,12 @@ function smallModel(): Model {
   const bn = new BatchNormalization().apply(sum);
   const t = new Conv2DTranspose({ filters: 2, kernelSize: 2, strides: 2, activation: 'gelu' }).apply(bn); // 6x6
   const pooled = new AveragePooling2D({ poolSize: 3, strides: 2, padding: 'same' }).apply(t); // 3x3
-  const joined = new Concatenate().apply([new GlobalAveragePooling2D().apply(pooled), new Flatten().apply(new Conv2D({ filters: 1, kernelSize: 3, dilationRate: 1, activation: 'elu' }).apply(pooled))]);
+  const near = new UpSampling2D({ size: 2 }).apply(new Conv2D({ filters: 1, kernelSize: 1 }).apply(pooled)); // 6x6, nearest
+  const joined = new Concatenate().apply([
+    new GlobalAveragePooling2D().apply(pooled),
+    new Flatten().apply(new Conv2D({ filters: 1, kernelSize: 3, dilationRate: 1, activation: 'elu' }).apply(pooled)),
+    new GlobalAveragePooling2D().apply(new Conv2D({ filters: 2, kernelSize: 3, dilationRate: 2, activation: 'tanh' }).apply(near)),
+  ]);
   const out = new Dense({ units: 3, activation: 'softmax' }).apply(joined);
   return new Model({ inputs: x, outputs: out, seed: 11 });
 }
