@@ -39,10 +39,25 @@ export function conv2dFilterGradient(
 }
 
 /**
- * `tf.conv2d` (NHWC) with a gradient local to cnnkit's layers: the input gradient
- * is the usual transposed convolution, the filter gradient `conv2dFilterGradient`.
- * Nothing is registered globally. Strides > 1 with dilation > 1 are rejected by
- * the layers, as by TensorFlow.
+ * Backends whose gradient kernels are slow enough that the layers use their own
+ * gradients (built from forward kernels). tfjs-backend-cpu's Conv2DBackpropFilter
+ * and MaxPoolGrad walk TensorBuffers element by element; wasm and cuda have fast
+ * kernels (on wasm the two paths measured within 5% of each other), so they keep
+ * the registered, conformance-tested gradients.
+ */
+export const LOCAL_GRADIENT_BACKENDS: readonly string[] = ['cpu'];
+
+/** True when the active backend is one of `LOCAL_GRADIENT_BACKENDS`. */
+export function useLocalGradients(): boolean {
+  return LOCAL_GRADIENT_BACKENDS.includes(tf.getBackend());
+}
+
+/**
+ * `tf.conv2d` (NHWC) with, on the cpu backend, a gradient local to cnnkit's layers:
+ * the input gradient is the usual transposed convolution, the filter gradient
+ * `conv2dFilterGradient`. Nothing is registered globally. Other backends use the
+ * registered Conv2D gradient. Strides > 1 with dilation > 1 are rejected by the
+ * layers, as by TensorFlow.
  *
  * @example
  * ```ts
@@ -56,6 +71,7 @@ export function conv2d(
   padding: Padding,
   dilations: [number, number],
 ): tf.Tensor4D {
+  if (!useLocalGradients()) return tf.conv2d(x, kernel, strides, padding, 'NHWC', dilations);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, ki, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([xi, ki]);

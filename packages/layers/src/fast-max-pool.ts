@@ -1,4 +1,5 @@
 import { tf } from '@cnnkit/tensor-core';
+import { useLocalGradients } from './fast-conv2d.js';
 import type { Padding } from './shape.js';
 
 /**
@@ -24,9 +25,9 @@ export function maxPoolGradient(x: tf.Tensor4D, dy: tf.Tensor4D, pool: [number, 
 }
 
 /**
- * `tf.maxPool` whose gradient, for the common non-overlapping `valid` case, is
- * `maxPoolGradient` (local to this call, nothing registered); other window
- * settings use the registered MaxPool gradient.
+ * `tf.maxPool` whose gradient, on the cpu backend and for the common
+ * non-overlapping `valid` case, is `maxPoolGradient` (local to this call, nothing
+ * registered); other backends and window settings use the registered MaxPool gradient.
  *
  * @example
  * ```ts
@@ -34,7 +35,7 @@ export function maxPoolGradient(x: tf.Tensor4D, dy: tf.Tensor4D, pool: [number, 
  * ```
  */
 export function maxPool(x: tf.Tensor4D, pool: [number, number], strides: [number, number], padding: Padding): tf.Tensor4D {
-  if (padding !== 'valid' || pool[0] !== strides[0] || pool[1] !== strides[1]) return tf.maxPool(x, pool, strides, padding);
+  if (!useLocalGradients() || padding !== 'valid' || pool[0] !== strides[0] || pool[1] !== strides[1]) return tf.maxPool(x, pool, strides, padding);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
     save([xi]);
