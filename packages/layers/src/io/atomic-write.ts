@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes a file so that readers see the old content or the complete new content,
+ * never a half-written file: the bytes go to a temporary file in the same
+ * directory (same filesystem, so `rename` is atomic), are flushed with fsync, and
+ * the temporary file is renamed over the target. On failure the temporary file is
+ * removed and the target is untouched.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('run/model/model.json', JSON.stringify(config));
+ * ```
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    await rename(temp, path);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  // Persist the rename itself; not every platform lets a directory be fsynced.
+  try {
+    const d = await open(dir, 'r');
+    await d.sync().catch(() => undefined);
+    await d.close();
+  } catch {
+    /* directory fsync unsupported (e.g. Windows): the rename is still atomic */
+  }
+}

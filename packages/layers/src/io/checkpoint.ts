@@ -1,0 +1,153 @@
+import { CnnkitError, tf, type RngState } from '@cnnkit/tensor-core';
+import type { Model } from '../model.js';
+import type { OptimizerName } from '../optimizers/optimizer.js';
+import type { LossSpec } from '../losses.js';
+import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
+import { encodeWeights, loadModel, MODEL_FILE, modelJson, WEIGHTS_FILE, type ModelMetadata } from './saved-model.js';
+
+export const CHECKPOINT_FORMAT = 'cnnkit-checkpoint';
+export const CHECKPOINT_FORMAT_VERSION = 1;
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const STATE_FILE = 'training-state.json';
+
+/** training-state.json: everything besides the weights that a resumed run needs. */
+export interface TrainingState {
+  format: typeof CHECKPOINT_FORMAT;
+  formatVersion: number;
+  /** Epochs completed: pass as `initialEpoch` to continue. */
+  epoch: number;
+  compile: {
+    optimizer: { className: OptimizerName; config: Record<string, unknown> };
+    loss: Required<LossSpec>;
+    metrics: string[];
+  };
+  optimizerState: { iterations: number; learningRate: number };
+  /** The layers' random streams (dropout), so masks continue where they stopped. */
+  rng: Record<string, RngState>;
+  /** Per-epoch logs so far. */
+  history: Record<string, number[]>;
+}
+
+/**
+ * Writes a checkpoint directory: a loadable model (model.json + weights.safetensors),
+ * the optimizer slots (optimizer.safetensors), and training-state.json (epoch,
+ * compile settings, optimizer step and learning rate, RNG streams, history) — last,
+ * so a directory with a state file is complete. Every file is written atomically,
+ * and each safetensors file records the epoch so mixed files are detected.
+ *
+ * @example
+ * ```ts
+ * await saveCheckpoint(model, 'run/checkpoints/epoch-3', { epoch: 3 });
+ * ```
+ */
+export async function saveCheckpoint(
+  model: Model,
+  dir: string,
+  options: { epoch: number; history?: Record<string, number[]>; metadata?: ModelMetadata },
+): Promise<void> {
+  const c = model.compiled;
+  if (c === null) throw new CnnkitError('NOT_COMPILED', `saveCheckpoint: model "${model.name}" must be compiled (a checkpoint stores the optimizer)`);
+  const { writeFileAtomic } = await import('./atomic-write.js');
+  const { join } = await import('node:path');
+  const epochTag = { epoch: String(options.epoch) };
+  const state = c.optimizer.getState();
+  const slots = new Map<string, StoredTensor>();
+  for (const [key, t] of state.slots) {
+    slots.set(key, { shape: [...t.shape], data: t.dataSync() as Float32Array });
+    t.dispose();
+  }
+  const trainingState: TrainingState = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    epoch: options.epoch,
+    compile: { optimizer: { className: c.optimizer.className, config: c.optimizer.getConfig() }, loss: c.loss, metrics: c.metricNames },
+    optimizerState: { iterations: state.iterations, learningRate: state.learningRate },
+    rng: model.getRngStates(),
+    history: options.history ?? {},
+  };
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeWeights(model, epochTag));
+  await writeFileAtomic(join(dir, OPTIMIZER_FILE), encodeSafetensors(slots, { format: 'cnnkit', ...epochTag }));
+  const metadata = { ...options.metadata, training: { ...options.metadata?.training, epoch: options.epoch } };
+  await writeFileAtomic(join(dir, MODEL_FILE), `${JSON.stringify(modelJson(model, metadata), null, 2)}\n`);
+  await writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(trainingState, null, 2)}\n`);
+}
+
+/**
+ * Loads a checkpoint written by `saveCheckpoint`: the model, compiled with the
+ * same loss, metrics and optimizer, with the optimizer's slots, step count and
+ * learning rate and the dropout streams restored. `model.fit(data, { initialEpoch:
+ * epoch, epochs })` then continues exactly as the uninterrupted run would.
+ *
+ * @example
+ * ```ts
+ * const { model, epoch } = await loadCheckpoint('run/checkpoints/epoch-3');
+ * await model.fit(data, { initialEpoch: epoch, epochs: 10 });
+ * ```
+ */
+export async function loadCheckpoint(dir: string): Promise<{ model: Model; epoch: number; history: Record<string, number[]>; state: TrainingState }> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const stateFile = join(dir, STATE_FILE);
+  const optimizerFile = join(dir, OPTIMIZER_FILE);
+  const fail = (file: string, problem: string) => new CnnkitError('INVALID_CHECKPOINT', `${file}: ${problem}`);
+  let text: string;
+  try {
+    text = await readFile(stateFile, 'utf8');
+  } catch (error) {
+    throw fail(stateFile, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'}): not a complete checkpoint`);
+  }
+  let state: TrainingState;
+  try {
+    state = JSON.parse(text) as TrainingState;
+  } catch (error) {
+    throw fail(stateFile, `bad JSON: ${(error as Error).message}`);
+  }
+  if (state === null || typeof state !== 'object' || state.format !== CHECKPOINT_FORMAT) throw fail(stateFile, `expected "format": "${CHECKPOINT_FORMAT}"`);
+  if (state.formatVersion !== CHECKPOINT_FORMAT_VERSION) throw fail(stateFile, `unsupported formatVersion ${JSON.stringify(state.formatVersion)}; this cnnkit reads ${CHECKPOINT_FORMAT_VERSION}`);
+  if (!Number.isInteger(state.epoch) || state.epoch < 0) throw fail(stateFile, `expected "epoch" a non-negative integer, received ${JSON.stringify(state.epoch)}`);
+  if (state.rng === null || typeof state.rng !== 'object') throw fail(stateFile, 'expected "rng" streams');
+  const { model, weightsMetadata } = await loadModel(dir);
+  try {
+    if (weightsMetadata.epoch !== String(state.epoch)) {
+      throw fail(join(dir, WEIGHTS_FILE), `holds epoch ${weightsMetadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
+    }
+    model.compile({ optimizer: state.compile.optimizer, loss: state.compile.loss, metrics: state.compile.metrics });
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(optimizerFile);
+    } catch (error) {
+      throw fail(optimizerFile, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const { tensors, metadata } = decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), optimizerFile);
+    if (metadata.epoch !== String(state.epoch)) throw fail(optimizerFile, `holds epoch ${metadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
+    const shapes = new Map(model.trainableWeights.map((w) => [w.path, w.variable.shape]));
+    const slots = new Map<string, tf.Tensor>();
+    try {
+      for (const [key, t] of tensors) {
+        const path = key.slice(0, key.lastIndexOf('/'));
+        const shape = shapes.get(path);
+        if (shape === undefined || shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
+          throw fail(optimizerFile, `slot "${key}" [${t.shape}] matches no trainable weight of that shape`);
+        }
+        slots.set(key, tf.tensor(t.data, t.shape, 'float32'));
+      }
+      const { iterations, learningRate } = state.optimizerState ?? {};
+      if (!Number.isInteger(iterations) || typeof learningRate !== 'number') throw fail(stateFile, 'expected "optimizerState" { iterations, learningRate }');
+      model.compiled!.optimizer.setState({ iterations, learningRate, slots });
+    } finally {
+      for (const t of slots.values()) t.dispose();
+    }
+    try {
+      for (const s of Object.values(state.rng)) {
+        if (s === null || typeof s !== 'object' || !(s.spareNormal === null || typeof s.spareNormal === 'number')) throw new RangeError('expected { s, spareNormal }');
+      }
+      model.setRngStates(state.rng);
+    } catch (error) {
+      throw fail(stateFile, `bad "rng" state: ${(error as Error).message}`);
+    }
+    return { model, epoch: state.epoch, history: state.history ?? {}, state };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}

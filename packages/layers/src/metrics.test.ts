@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Accuracy, Auc, PrecisionRecall, createMetric } from './metrics.js';
+
+describe('metrics', () => {
+  it('binary, categorical and sparse accuracy (threshold 0.5)', () => {
+    const b = new Accuracy('binary');
+    b.update([1, 0, 1, 0], [0.6, 0.4, 0.5, 0.9], 1);
+    expect(b.result()).toBe(0.5);
+    const c = new Accuracy('categorical');
+    c.update([0, 1, 1, 0], [0.3, 0.7, 0.4, 0.6], 2);
+    expect(c.result()).toBe(0.5);
+    const s = new Accuracy('sparse');
+    s.update([2, 0], [0.1, 0.2, 0.7, 0.5, 0.3, 0.2], 3);
+    expect(s.result()).toBe(1);
+    s.update([1], [0.9, 0.05, 0.05], 3);
+    expect(s.result()).toBeCloseTo(2 / 3, 12);
+    s.reset();
+    expect(s.result()).toBe(0);
+  });
+  it('precision and recall at 0.5', () => {
+    const p = new PrecisionRecall('precision', 'binary');
+    const r = new PrecisionRecall('recall', 'binary');
+    // tp: 0.9/1, 0.8/1; fp: 0.7/0; fn: 0.2/1.
+    for (const m of [p, r]) m.update([1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.2, 0.1], 1);
+    expect(p.result()).toBeCloseTo(2 / 3, 12);
+    expect(r.result()).toBeCloseTo(2 / 3, 12);
+  });
+  it('AUC (ROC, 200 thresholds, interpolation) — the Keras documentation example gives 0.75', () => {
+    const auc = new Auc('binary');
+    auc.update([0, 0, 1, 1], [0, 0.5, 0.3, 0.9], 1);
+    expect(auc.result()).toBeCloseTo(0.75, 6);
+    expect(auc.thresholds.length).toBe(200);
+    expect(auc.thresholds[1]).toBeCloseTo(1 / 199, 15);
+    const perfect = createMetric('auc', 'binary');
+    perfect.update([0, 1, 0, 1], [0.1, 0.8, 0.3, 0.95], 1);
+    expect(perfect.result()).toBeCloseTo(1, 6);
+  });
+  it('AUC agrees with the exact ROC area on random scores within the threshold resolution (tol 0.01)', () => {
+    let s = 7;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const labels = Array.from({ length: 400 }, () => (rand() < 0.5 ? 1 : 0));
+    const scores = labels.map((y) => Math.min(1, Math.max(0, 0.3 * y + 0.7 * rand())));
+    let pairs = 0;
+    let wins = 0;
+    labels.forEach((yi, i) => labels.forEach((yj, j) => {
+      if (yi === 1 && yj === 0) {
+        pairs++;
+        wins += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      }
+    }));
+    const auc = new Auc('binary');
+    auc.update(labels, scores, 1);
+    expect(Math.abs(auc.result() - wins / pairs)).toBeLessThan(0.01);
+  });
+});

@@ -1,0 +1,76 @@
+import { CnnkitError } from '@cnnkit/tensor-core';
+import { describe } from './config-reader.js';
+import { InputLayer } from './input-layer.js';
+import type { Layer, LayerSpec } from './layer.js';
+import { layerFromConfig } from './layer-registry.js';
+import { Model, type ModelConfig } from './model.js';
+
+export interface SequentialArgs {
+  /** Layers in order; the first must be an InputLayer unless `inputShape` is given. */
+  layers?: Layer[];
+  /** Shape of one example (no batch): adds the InputLayer for you. */
+  inputShape?: number[];
+  /** Default `sequential`. */
+  name?: string;
+  /** Seeds the weight initializers and dropout streams. Default 0. */
+  seed?: number;
+}
+
+/**
+ * A stack of single-input, single-output layers (Keras `Sequential`).
+ *
+ * @example
+ * ```ts
+ * const model = new Sequential({ inputShape: [28, 28, 1] })
+ *   .add(new Conv2D({ filters: 8, kernelSize: 3, activation: 'relu' }))
+ *   .add(new Flatten())
+ *   .add(new Dense({ units: 10, activation: 'softmax' }));
+ * ```
+ */
+export class Sequential extends Model {
+  override readonly className = 'Sequential' as const;
+
+  constructor(args: SequentialArgs = {}) {
+    super({ name: args.name ?? 'sequential', seed: args.seed ?? 0, sequential: true });
+    if (args.inputShape !== undefined) this.add(new InputLayer({ shape: args.inputShape }));
+    for (const layer of args.layers ?? []) this.add(layer);
+  }
+
+  /** Appends a layer; its shape is checked against the current output at once. Returns the model. */
+  add(layer: Layer): this {
+    if (this.outputs.length === 0) {
+      if (!(layer instanceof InputLayer)) {
+        throw new CnnkitError(
+          'INVALID_MODEL',
+          `Sequential "${this.name}": expected an InputLayer (or the inputShape option) before ${layer.label}, so shapes can be checked`,
+        );
+      }
+      this.addLayerToGraph(layer);
+      this.inputs = [layer.output!];
+      this.outputs = [layer.output!];
+      return this;
+    }
+    if (layer instanceof InputLayer) {
+      throw new CnnkitError('INVALID_MODEL', `Sequential "${this.name}": expected an InputLayer only as the first layer, received another`);
+    }
+    const output = layer.apply(this.outputs[0]);
+    this.addLayerToGraph(layer);
+    this.outputs = [output];
+    return this;
+  }
+
+  override getConfig(): ModelConfig {
+    return { className: 'Sequential', config: { name: this.name, seed: this.seed, layers: this.layers.map((l) => l.toSpec()) } };
+  }
+}
+
+/** Rebuilds a Sequential model from its config (see `modelFromJson`). */
+export function sequentialFromConfig(config: Record<string, unknown>, source: string): Sequential {
+  const { layers, name, seed } = config;
+  if (!Array.isArray(layers)) {
+    throw new CnnkitError('INVALID_CONFIG', `${source}: expected "layers" to be a list, received ${describe(layers)}`);
+  }
+  const model = new Sequential({ name: typeof name === 'string' ? name : undefined, seed: typeof seed === 'number' ? seed : undefined });
+  for (const spec of layers as LayerSpec[]) model.add(layerFromConfig(spec));
+  return model;
+}

@@ -1,0 +1,145 @@
+import { CnnkitError, countLeaks, tf } from '@cnnkit/tensor-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BatchNormalization } from './batch-normalization.js';
+import { Conv2D } from './conv2d.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+import { GlobalAveragePooling2D } from './global-pooling2d.js';
+import { Input } from './input-layer.js';
+import { MaxPooling2D } from './max-pooling2d.js';
+import { Model } from './model.js';
+import { Sequential } from './sequential.js';
+import { trainStep } from './training.js';
+import { useCpu, values } from './test-utils/setup.js';
+
+beforeAll(useCpu);
+
+function tinyCnn(units = 1, activation: 'sigmoid' | 'softmax' | 'linear' = 'sigmoid'): Sequential {
+  return new Sequential({
+    inputShape: [6, 6, 2],
+    seed: 3,
+    layers: [
+      new Conv2D({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      new BatchNormalization(),
+      new MaxPooling2D(),
+      new Dropout({ rate: 0.3 }),
+      new GlobalAveragePooling2D(),
+      new Dense({ units, activation }),
+    ],
+  });
+}
+
+const images = (n: number, seed = 1) => tf.tensor4d(values(n * 6 * 6 * 2, seed).map((v) => (v + 1) * 127), [n, 6, 6, 2]);
+
+describe('training step', () => {
+  it('leaks no tensors (after the first step created the optimizer slots)', async () => {
+    const model = tinyCnn();
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy', 'auc'] });
+    const x = images(4);
+    const y = tf.tensor2d([[0], [1], [1], [0]]);
+    trainStep(model, [x], [y]);
+    for (let i = 0; i < 2; i++) {
+      const { leaked } = await countLeaks(() => trainStep(model, [x], [y], { 0: 1, 1: 2 }));
+      expect(leaked).toBe(0);
+    }
+    const { leaked } = await countLeaks(async () => {
+      await model.fit([x, y], { epochs: 2, batchSize: 2, verbose: 0, validationData: [x, y] });
+      await model.evaluate({ x, y });
+      (model.predict(x) as tf.Tensor).dispose();
+    });
+    expect(leaked).toBe(0);
+  });
+
+  it('changes trainable weights only; frozen layers and statistics are not optimised', () => {
+    const model = tinyCnn();
+    model.layers[1].trainable = false; // the conv
+    model.compile({ optimizer: { className: 'SGD', config: { learningRate: 0.1 } }, loss: 'binary_crossentropy' });
+    const before = model.getWeights();
+    trainStep(model, [images(4)], [tf.tensor2d([[0], [1], [1], [0]])]);
+    const after = model.getWeights();
+    const changed = (p: string) => Array.from(before.get(p)!.dataSync()).some((v, i) => v !== after.get(p)!.dataSync()[i]);
+    expect(changed('conv2d/kernel')).toBe(false);
+    expect(changed('dense/kernel')).toBe(true);
+    expect(changed('batch_normalization/gamma')).toBe(true);
+    expect(changed('batch_normalization/moving_mean')).toBe(true); // updated by the forward pass, not the optimizer
+  });
+});
+
+describe('fit / evaluate', () => {
+  it('accepts { xs, ys }, { images, labels }, [x, y] batches, async iterables and epoch functions', async () => {
+    const model = tinyCnn(3, 'softmax');
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const x = images(4);
+    const y = tf.tensor1d([0, 2, 1, 2], 'int32');
+    const batches = [{ xs: x, ys: y }, { images: x, labels: y }, [x, y] as const];
+    const h1 = await model.fit(batches, { epochs: 2, verbose: 0 });
+    expect(h1.epoch).toEqual([0, 1]);
+    expect(h1.history.loss).toHaveLength(2);
+    expect(h1.history.accuracy).toHaveLength(2);
+    let calls = 0;
+    const h2 = await model.fit(
+      (epoch) => ({
+        async *[Symbol.asyncIterator]() {
+          calls++;
+          yield { xs: tf.clone(x), ys: tf.clone(y) };
+          if (epoch > 0) yield { xs: tf.clone(x), ys: tf.clone(y) };
+        },
+      }),
+      { epochs: 2, verbose: 0 },
+    );
+    expect(calls).toBe(2);
+    expect(h2.history.loss).toHaveLength(2);
+    const logs = await model.evaluate([x, y], { batchSize: 3 });
+    expect(Object.keys(logs).sort()).toEqual(['accuracy', 'loss']);
+  });
+
+  it('reports the batch-size-weighted mean loss, as Keras', async () => {
+    const model = new Sequential({ inputShape: [1], layers: [new Dense({ units: 1, kernelInitializer: 'zeros', activation: 'sigmoid' })] });
+    model.compile({ optimizer: { className: 'SGD', config: { learningRate: 0 } }, loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    // Weights stay at zero: every prediction is 0.5, loss ln 2 per example, accuracy 0 for label 1 (0.5 is not > 0.5).
+    const x = tf.tensor2d([[1], [2], [3]]);
+    const y = tf.tensor2d([[1], [1], [0]]);
+    const h = await model.fit([x, y], { batchSize: 2, epochs: 1, verbose: 0, shuffle: false });
+    expect(h.history.loss[0]).toBeCloseTo(Math.LN2, 6);
+    expect(h.history.accuracy[0]).toBeCloseTo(1 / 3, 6);
+    const weighted = await model.fit([x, y], { batchSize: 3, epochs: 1, verbose: 0, classWeight: { 0: 0, 1: 3 } });
+    expect(weighted.history.loss[0]).toBeCloseTo((3 * 2 * Math.LN2) / 3, 5);
+  });
+
+  it('a NaN loss stops training with an error naming the epoch and step', async () => {
+    const model = tinyCnn();
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    const good = { xs: images(2), ys: tf.tensor2d([[0], [1]]) };
+    const bad = { xs: tf.fill([2, 6, 6, 2], Number.NaN), ys: tf.tensor2d([[0], [1]]) };
+    const run = model.fit([good, good, bad], { epochs: 1, verbose: 0 });
+    await expect(run).rejects.toThrow(CnnkitError);
+    await expect(run).rejects.toThrow(/fit: the loss became NaN at epoch 1, step 3; lower the learning rate/);
+    const second = tinyCnn();
+    second.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    await expect(second.fit([good, bad], { epochs: 2, initialEpoch: 1, verbose: 0 })).rejects.toThrow(/at epoch 2, step 2/);
+  });
+
+  it('clear errors for misuse', async () => {
+    const model = tinyCnn();
+    await expect(model.fit([images(2), tf.zeros([2, 1])], { verbose: 0 })).rejects.toThrow(/must be compiled first: model.compile/);
+    model.compile({ loss: 'binary_crossentropy' });
+    expect(model.compiled!.optimizer.className).toBe('RMSprop');
+    await expect(model.fit([images(2), tf.zeros([3, 1])], { verbose: 0 })).rejects.toThrow(/expected inputs and labels with one number of examples/);
+    await expect(model.fit(42 as never, { verbose: 0 })).rejects.toThrow(/fit: expected batches/);
+    const once = (async function* () {
+      yield { xs: images(2), ys: tf.zeros([2, 1]) };
+    })();
+    await expect(model.fit(once, { epochs: 2, verbose: 0 })).rejects.toThrow(/epoch 2 received no batches; is the data iterable only once\?/);
+    expect(() => model.compile({ loss: 'binary_crossentropy', metrics: ['f1'] })).toThrow(/unknown metric "f1"; available: accuracy, precision, recall, auc/);
+  });
+
+  it('trains a two-output functional model and names metrics per output', async () => {
+    const x = Input({ shape: [3] });
+    const a = new Dense({ units: 1, activation: 'sigmoid', name: 'a' }).apply(x);
+    const b = new Dense({ units: 1, activation: 'sigmoid', name: 'b' }).apply(x);
+    const model = new Model({ inputs: x, outputs: [a, b] });
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    const h = await model.fit([{ xs: tf.ones([2, 3]), ys: [tf.ones([2, 1]), tf.zeros([2, 1])] }], { epochs: 1, verbose: 0 });
+    expect(Object.keys(h.history).sort()).toEqual(['a_accuracy', 'b_accuracy', 'learning_rate', 'loss']);
+  });
+});

@@ -1,0 +1,367 @@
+import { CnnkitError, ShapeError, createRng, tf } from '@cnnkit/tensor-core';
+import type { Callback, Logs } from './callbacks/callback.js';
+import { History } from './callbacks/history.js';
+import { describe } from './config-reader.js';
+import { perExampleLoss, reduceLoss, resolveLoss, type LossName, type LossSpec } from './losses.js';
+import { createMetric, labelKindFor, resolveMetricName, type LabelKind, type Metric, type MetricName } from './metrics.js';
+import type { Model } from './model.js';
+import { createOptimizer, type OptimizerSpec } from './optimizers/create-optimizer.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import { formatKerasShape } from './shape.js';
+
+/** One batch: inputs and labels, under any of the names cnnkit's data packages use. */
+export type Batch =
+  | { xs: tf.Tensor | tf.Tensor[]; ys: tf.Tensor | tf.Tensor[] }
+  | { images: tf.Tensor; labels: tf.Tensor }
+  | readonly [tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]];
+
+/**
+ * Training or evaluation data:
+ * - batches from an (async) iterable — iterated once per epoch, so it must be
+ *   re-iterable (an array, or an object whose `[Symbol.asyncIterator]()` starts over),
+ *   or a function `(epoch) => iterable` that returns a fresh one;
+ * - whole tensors `[x, y]` or `{ x, y }`, cut into `batchSize` batches (shuffled per
+ *   epoch with the model's seed when `shuffle` is on).
+ */
+export type DataSource =
+  | AsyncIterable<Batch>
+  | Iterable<Batch>
+  | ((epoch: number) => AsyncIterable<Batch> | Iterable<Batch>)
+  | { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] }
+  | readonly [tf.Tensor, tf.Tensor];
+
+export interface CompileArgs {
+  /** Default `'rmsprop'` (as Keras). A name, `{ className, config }` or an Optimizer. */
+  optimizer?: OptimizerSpec;
+  /** A loss name (`'binary_crossentropy'`, `'mse'`...) or `{ name, fromLogits }`. */
+  loss: LossName | 'mse' | LossSpec;
+  /** `accuracy`, `precision`, `recall`, `auc`. */
+  metrics?: string[];
+}
+
+export interface CompiledState {
+  optimizer: Optimizer;
+  loss: Required<LossSpec>;
+  metricNames: MetricName[];
+  /** One list of metrics per output, and the label layout of each output. */
+  metrics: Metric[][];
+  kinds: LabelKind[];
+}
+
+export interface EvaluateOptions {
+  /** For whole-tensor data. Default 32. */
+  batchSize?: number;
+}
+
+export interface FitOptions {
+  /** Train until this epoch (exclusive, counted from 0 as Keras). Default 1. */
+  epochs?: number;
+  /** Start at this epoch (resuming). Default 0. */
+  initialEpoch?: number;
+  /** For whole-tensor data. Default 32. */
+  batchSize?: number;
+  /** Shuffle whole-tensor data every epoch (seeded by the model seed and the epoch). Default true. */
+  shuffle?: boolean;
+  /** Evaluated after each epoch; its logs get the `val_` prefix. */
+  validationData?: DataSource;
+  callbacks?: Callback[];
+  /** Loss weight per class index, e.g. `{ 0: 1, 1: 3 }`, read from the first output's labels. */
+  classWeight?: Record<number, number>;
+  /** 0 silent, 1 progress bar per epoch. Default 1. */
+  verbose?: 0 | 1;
+  /** Where the progress bar goes. Default `process.stderr`. */
+  progressStream?: NodeJS.WritableStream;
+  /**
+   * Dispose the batch tensors after each step. Default: true for iterators
+   * (data pipelines hand over fresh tensors), false for arrays and whole tensors.
+   */
+  disposeBatches?: boolean;
+}
+
+/** Validates and stores the training configuration (see `Model.compile`). */
+export function compileModel(model: Model, args: CompileArgs): CompiledState {
+  if (args === null || typeof args !== 'object') throw new CnnkitError('INVALID_CONFIG', `compile: expected { optimizer, loss, metrics }, received ${describe(args)}`);
+  const loss = resolveLoss(args.loss);
+  const metricNames = (args.metrics ?? []).map(resolveMetricName);
+  const kinds = model.outputs.map((o) => labelKindFor(loss.name, o.shape[o.shape.length - 1] ?? 1));
+  model.compiled?.optimizer.dispose();
+  return {
+    optimizer: createOptimizer(args.optimizer ?? 'rmsprop'),
+    loss,
+    metricNames,
+    metrics: kinds.map((kind) => metricNames.map((m) => createMetric(m, kind))),
+    kinds,
+  };
+}
+
+function isTensor(v: unknown): v is tf.Tensor {
+  return v instanceof tf.Tensor;
+}
+
+function toList(v: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+  return Array.isArray(v) ? v : [v];
+}
+
+/** `{ xs, ys }`, `{ images, labels }` or `[x, y]` → lists of input and label tensors. */
+export function normalizeBatch(batch: unknown, operation: string): { xs: tf.Tensor[]; ys: tf.Tensor[] } {
+  if (Array.isArray(batch) && batch.length === 2) return { xs: toList(batch[0]), ys: toList(batch[1]) };
+  const b = batch as Record<string, unknown> | null;
+  if (b !== null && typeof b === 'object') {
+    if ('xs' in b && 'ys' in b) return { xs: toList(b.xs as tf.Tensor), ys: toList(b.ys as tf.Tensor) };
+    if ('images' in b && 'labels' in b) return { xs: [b.images as tf.Tensor], ys: [b.labels as tf.Tensor] };
+  }
+  throw new CnnkitError('INVALID_DATA', `${operation}: expected batches { xs, ys }, { images, labels } or [x, y], received ${describe(batch)}`);
+}
+
+interface Epoch {
+  batches: AsyncIterable<unknown> | Iterable<unknown>;
+  steps: number | null;
+  owned: boolean;
+}
+
+/** The batches of one epoch, and whether the loop owns (disposes) them. */
+function epochBatches(data: DataSource, epoch: number, model: Model, batchSize: number, shuffle: boolean, operation: string): Epoch {
+  const whole = wholeTensors(data);
+  if (whole !== null) {
+    const n = whole.x[0].shape[0];
+    if ([...whole.x, ...whole.y].some((t) => t.shape[0] !== n)) {
+      throw new ShapeError(`${operation}: expected inputs and labels with one number of examples, received ${[...whole.x, ...whole.y].map((t) => formatKerasShape(t.shape)).join(', ')}`);
+    }
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new CnnkitError('INVALID_ARGUMENT', `${operation}: expected batchSize a positive integer, received ${batchSize}`);
+    const order = shuffle ? createRng(model.seed).fork(`shuffle/${epoch}`).permutation(n) : null;
+    const steps = Math.ceil(n / batchSize);
+    function* generate() {
+      for (let s = 0; s < steps; s++) {
+        const start = s * batchSize;
+        const size = Math.min(batchSize, n - start);
+        if (order === null) {
+          yield { xs: whole!.x.map((t) => tf.slice(t, start, size)), ys: whole!.y.map((t) => tf.slice(t, start, size)) };
+        } else {
+          const idx = tf.tensor1d(order.slice(start, start + size), 'int32');
+          const batch = { xs: whole!.x.map((t) => tf.gather(t, idx)), ys: whole!.y.map((t) => tf.gather(t, idx)) };
+          idx.dispose();
+          yield batch;
+        }
+      }
+    }
+    return { batches: generate(), steps, owned: true };
+  }
+  const source = typeof data === 'function' ? data(epoch) : data;
+  if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    throw new CnnkitError('INVALID_DATA', `${operation}: expected batches (an iterable or async iterable), whole tensors [x, y] or { x, y }, or a function returning batches; received ${describe(source)}`);
+  }
+  return { batches: source as AsyncIterable<unknown>, steps: Array.isArray(source) ? source.length : null, owned: !Array.isArray(source) };
+}
+
+function wholeTensors(data: DataSource): { x: tf.Tensor[]; y: tf.Tensor[] } | null {
+  if (Array.isArray(data) && data.length === 2 && isTensor(data[0]) && isTensor(data[1])) return { x: [data[0]], y: [data[1]] };
+  if (data !== null && typeof data === 'object' && !Array.isArray(data) && 'x' in data && 'y' in data) {
+    return { x: toList(data.x), y: toList(data.y) };
+  }
+  return null;
+}
+
+/** Per-example weights from the labels of the first output and `classWeight`. */
+function sampleWeights(classWeight: Record<number, number> | undefined, ys: tf.Tensor, kind: LabelKind): tf.Tensor | undefined {
+  if (classWeight === undefined) return undefined;
+  const labels = ys.dataSync();
+  const n = ys.shape[0] ?? 1;
+  const per = labels.length / n;
+  const weights = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let cls: number;
+    if (kind === 'categorical' || (kind === 'binary' && per > 1)) {
+      cls = 0;
+      for (let j = 1; j < per; j++) if (labels[i * per + j] > labels[i * per + cls]) cls = j;
+    } else {
+      cls = Math.round(labels[i * per]);
+    }
+    const w = classWeight[cls];
+    if (w === undefined) throw new CnnkitError('INVALID_ARGUMENT', `fit: classWeight has no weight for class ${cls}; given: ${Object.keys(classWeight).join(', ')}`);
+    weights[i] = w;
+  }
+  return tf.tensor1d(weights);
+}
+
+/** Total loss over the outputs (a single loss is applied to every output and summed, as Keras). */
+function totalLoss(c: CompiledState, ys: readonly tf.Tensor[], preds: readonly tf.Tensor[], sw: tf.Tensor | undefined): tf.Scalar {
+  const terms = preds.map((p, i) => reduceLoss(perExampleLoss(c.loss, ys[i], p), sw));
+  return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
+}
+
+/** What the metrics compare: probabilities, also when the loss takes logits. */
+function metricInput(c: CompiledState, pred: tf.Tensor, kind: LabelKind): tf.Tensor {
+  if (!c.loss.fromLogits || c.loss.name === 'mean_squared_error') return pred;
+  return kind === 'binary' ? tf.sigmoid(pred) : tf.softmax(pred, -1);
+}
+
+function updateMetrics(c: CompiledState, ys: readonly tf.Tensor[], probs: readonly tf.Tensor[], sw: tf.Tensor | undefined): void {
+  if (c.metricNames.length === 0) return;
+  const weights = sw?.dataSync();
+  probs.forEach((p, i) => {
+    const classes = p.shape[p.rank - 1] ?? 1;
+    const labels = ys[i].dataSync();
+    const values = p.dataSync();
+    for (const m of c.metrics[i]) m.update(labels, values, classes, weights);
+  });
+}
+
+function metricLogs(model: Model, c: CompiledState, prefix: string): Logs {
+  const logs: Logs = {};
+  c.metrics.forEach((list, i) => {
+    const outputPrefix = c.metrics.length > 1 ? `${model.outputs[i].layer.name}_` : '';
+    for (const m of list) logs[`${prefix}${outputPrefix}${m.name}`] = m.result();
+  });
+  return logs;
+}
+
+function requireCompiled(model: Model, operation: string): CompiledState {
+  if (model.compiled === null) {
+    throw new CnnkitError('NOT_COMPILED', `${operation}: model "${model.name}" must be compiled first: model.compile({ optimizer, loss, metrics })`);
+  }
+  return model.compiled;
+}
+
+function checkLabels(model: Model, ys: tf.Tensor[], operation: string): void {
+  if (ys.length !== model.outputs.length) {
+    throw new ShapeError(`${operation}: model "${model.name}" has ${model.outputs.length} output(s), received ${ys.length} label tensor(s)`);
+  }
+}
+
+/**
+ * One optimisation step on a batch: forward in training mode, loss, gradients of
+ * the trainable weights, optimizer update, metric update. Leaves no tensors behind.
+ * Returns the batch loss.
+ *
+ * @example
+ * ```ts
+ * const loss = trainStep(model, [images], [labels]);
+ * ```
+ */
+export function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): number {
+  const c = requireCompiled(model, 'fit');
+  checkLabels(model, ys, 'fit');
+  const weights = model.trainableWeights;
+  const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+  let probs: tf.Tensor[] = [];
+  const lossTensor = tf.tidy(() => {
+    const forward = (): tf.Scalar => {
+      const preds = model.call(xs, { training: true }, 'fit');
+      // Kept past the gradient scope for the metrics; disposed below.
+      probs = preds.map((p, i) => tf.keep(metricInput(c, p, c.kinds[i])));
+      return totalLoss(c, ys, preds, sw);
+    };
+    if (weights.length === 0) return forward();
+    const { value, grads } = tf.variableGrads(forward, weights.map((w) => w.variable));
+    c.optimizer.applyGradients(
+      weights.filter((w) => grads[w.variable.name] !== undefined).map((w) => ({ path: w.path, variable: w.variable, gradient: grads[w.variable.name] })),
+    );
+    return value;
+  });
+  const loss = lossTensor.dataSync()[0];
+  lossTensor.dispose();
+  updateMetrics(c, ys, probs, sw);
+  for (const p of probs) p.dispose();
+  sw?.dispose();
+  return loss;
+}
+
+/** Trains a compiled model; see `Model.fit`. */
+export async function fitModel(model: Model, data: DataSource, options: FitOptions = {}): Promise<History> {
+  const c = requireCompiled(model, 'fit');
+  const epochs = options.epochs ?? 1;
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(epochs) || epochs < 0 || !Number.isInteger(initialEpoch) || initialEpoch < 0) {
+    throw new CnnkitError('INVALID_ARGUMENT', `fit: expected non-negative integers epochs and initialEpoch, received ${epochs} and ${initialEpoch}`);
+  }
+  const history = new History();
+  model.history = history;
+  const callbacks: Callback[] = [history, ...(options.callbacks ?? [])];
+  if ((options.verbose ?? 1) === 1) {
+    // Loaded on demand: the terminal progress bar is for Node, not for browser bundles.
+    const { ProgressLogger } = await import('./callbacks/progress-logger.js');
+    callbacks.push(new ProgressLogger({ stream: options.progressStream }));
+  }
+  for (const cb of callbacks) cb.setModel?.(model);
+  model.stopTraining = false;
+  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch });
+  let lastLogs: Logs = {};
+  let knownSteps: number | null = null;
+  try {
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      const { batches, steps, owned } = epochBatches(data, epoch, model, options.batchSize ?? 32, options.shuffle ?? true, 'fit');
+      const dispose = options.disposeBatches ?? owned;
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, { epochs, steps: steps ?? knownSteps });
+      for (const list of c.metrics) for (const m of list) m.reset();
+      let lossSum = 0;
+      let seen = 0;
+      let step = 0;
+      for await (const raw of batches) {
+        const { xs, ys } = normalizeBatch(raw, 'fit');
+        step++;
+        let loss: number;
+        try {
+          loss = trainStep(model, xs, ys, options.classWeight);
+        } finally {
+          if (dispose) for (const t of [...xs, ...ys]) t.dispose();
+        }
+        if (!Number.isFinite(loss)) {
+          throw new CnnkitError(
+            'NAN_LOSS',
+            `fit: the loss became ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate or check the data for NaN/Inf values`,
+          );
+        }
+        // Keras averages the batch losses weighted by batch size.
+        const n = xs[0].shape[0] ?? 1;
+        lossSum += loss * n;
+        seen += n;
+        const logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
+        for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
+      }
+      if (step === 0) throw new CnnkitError('INVALID_DATA', `fit: epoch ${epoch + 1} received no batches; is the data iterable only once? Pass a function (epoch) => batches`);
+      knownSteps = step;
+      const logs: Logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
+      if (options.validationData !== undefined) {
+        const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize });
+        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+      }
+      lastLogs = { ...logs, learning_rate: c.optimizer.learningRate };
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, lastLogs);
+    }
+  } catch (error) {
+    for (const cb of callbacks) cb.onTrainAbort?.(error);
+    throw error;
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(lastLogs);
+  return history;
+}
+
+/** Loss and metrics over `data` in inference mode; see `Model.evaluate`. */
+export async function evaluateModel(model: Model, data: DataSource, options: EvaluateOptions = {}): Promise<Logs> {
+  const c = requireCompiled(model, 'evaluate');
+  const { batches, owned } = epochBatches(data, 0, model, options.batchSize ?? 32, false, 'evaluate');
+  const metrics = c.kinds.map((kind) => c.metricNames.map((m) => createMetric(m, kind)));
+  const state: CompiledState = { ...c, metrics };
+  let lossSum = 0;
+  let seen = 0;
+  for await (const raw of batches) {
+    const { xs, ys } = normalizeBatch(raw, 'evaluate');
+    try {
+      checkLabels(model, ys, 'evaluate');
+      const [loss, probs] = tf.tidy(() => {
+        const preds = model.call(xs, { training: false }, 'evaluate');
+        return [totalLoss(state, ys, preds, undefined), preds.map((p, i) => metricInput(state, p, state.kinds[i]))] as const;
+      });
+      const n = xs[0].shape[0] ?? 1;
+      lossSum += loss.dataSync()[0] * n;
+      seen += n;
+      updateMetrics(state, ys, probs, undefined);
+      loss.dispose();
+      for (const p of probs) p.dispose();
+    } finally {
+      if (owned) for (const t of [...xs, ...ys]) t.dispose();
+    }
+  }
+  if (seen === 0) throw new CnnkitError('INVALID_DATA', 'evaluate: received no batches');
+  return { loss: lossSum / seen, ...metricLogs(model, state, '') };
+}
