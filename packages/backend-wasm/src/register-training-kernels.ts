@@ -4,11 +4,13 @@ import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { captureOriginalOneHot, oneHotConfig } from './kernels/one-hot.js';
 
 /**
  * Kernels cnnkit adds to tfjs's wasm backend so that CNNs train on it: the three
  * it lacks, MaxPoolGrad, which it has but gets wrong (see the conformance suite),
- * and Conv2DBackpropInput, which it has but runs 10-20x slower than a convolution.
+ * Conv2DBackpropInput, which it has but runs 10-20x slower than a convolution, and
+ * OneHot, which returns int32 bits for a float32 request.
  */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -16,10 +18,12 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   maxPoolGradConfig,
+  oneHotConfig,
 ];
 
 /** Registers the training kernels for the `wasm` backend, replacing tfjs's where it has one (idempotent). */
 export function registerWasmTrainingKernels(): void {
+  captureOriginalOneHot();
   for (const config of WASM_TRAINING_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);

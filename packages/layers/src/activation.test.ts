@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Activation } from './activation.js';
 import { ACTIVATION_NAMES, type ActivationName } from './activations.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 // Float64 references (erf values from tables: erf(1/√2) = 0.6826894921370859, erf(2/√2) = 0.9544997361036416).
 const xs = [-2, -1, 0, 1, 2];

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Add } from './add.js';
 import { Input } from './input-layer.js';
 import { Model } from './model.js';
-import { expectClose, useCpu } from './test-utils/setup.js';
+import { expectClose, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Add', () => {
   it('sums its inputs element-wise', () => {

@@ -2,9 +2,9 @@ import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AveragePooling2D } from './average-pooling2d.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('AveragePooling2D', () => {
   it('averages 2x2 windows (hand-computed)', () => {

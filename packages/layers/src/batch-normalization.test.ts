@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNormalization } from './batch-normalization.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, useCpu } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('BatchNormalization', () => {
   const x = () => tf.tensor2d([1, 10, 2, 20, 3, 30, 4, 40], [4, 2]);

@@ -4,9 +4,9 @@ import { Concatenate } from './concatenate.js';
 import { Input } from './input-layer.js';
 import { layerFromConfig } from './layer-registry.js';
 import { Model } from './model.js';
-import { expectClose, useCpu } from './test-utils/setup.js';
+import { expectClose, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Concatenate', () => {
   it('joins along the channel axis', () => {

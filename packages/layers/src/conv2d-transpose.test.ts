@@ -2,9 +2,9 @@ import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conv2DTranspose } from './conv2d-transpose.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, runLayer, samePadBefore, useCpu, values } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, runLayer, samePadBefore, useTestBackend, values } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 /** Float64 reference: scatter every input pixel through the kernel, then crop TF's same padding. */
 function refTranspose(x: number[], [n, h, w, ci]: number[], k: number[], [kh, kw, co]: number[], s: number, padding: 'same' | 'valid', d = 1) {

@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conv2D } from './conv2d.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, refConv2d, runLayer, useCpu, values } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, refConv2d, runLayer, useTestBackend, values } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Conv2D', () => {
   it('same padding with stride 2 pads at the end, as TensorFlow (hand-computed)', () => {

@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dense } from './dense.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Dense', () => {
   const weights = () => ({ kernel: tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]), bias: tf.tensor1d([0.5, 0, -0.5]) });

@@ -2,9 +2,9 @@ import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dropout } from './dropout.js';
 import { layerFromConfig } from './layer-registry.js';
-import { oneLayerModel, useCpu } from './test-utils/setup.js';
+import { oneLayerModel, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Dropout', () => {
   it('is the identity at inference', () => {

@@ -1,9 +1,9 @@
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv2d } from './fast-conv2d.js';
-import { expectClose, useCpu, values } from './test-utils/setup.js';
+import { expectClose, useTestBackend, values } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 const cases = [
   { x: [2, 5, 6, 3], k: [3, 3], s: [1, 1], p: 'same', d: [1, 1] },

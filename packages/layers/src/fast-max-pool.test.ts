@@ -1,9 +1,9 @@
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxPool, maxPoolGradient } from './fast-max-pool.js';
-import { expectClose, useCpu, values } from './test-utils/setup.js';
+import { expectClose, useTestBackend, values } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 function kernelGradient(x: tf.Tensor4D, dy: tf.Tensor4D, pool: [number, number]): tf.Tensor {
   const y = tf.maxPool(x, pool, pool, 'valid');

@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Flatten } from './flatten.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Flatten', () => {
   it('keeps the batch and flattens the rest in row-major order', () => {

@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling2d.js';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, oneLayerModel, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('global pooling', () => {
   // 2x2 image, 2 channels: channel 0 = 1,2,3,4; channel 1 = -1,-2,-3,-4.

@@ -15,9 +15,9 @@ import { MaxPooling2D } from './max-pooling2d.js';
 import { Model } from './model.js';
 import { SeparableConv2D } from './separable-conv2d.js';
 import { UpSampling2D } from './up-sampling2d.js';
-import { useCpu, values } from './test-utils/setup.js';
+import { useTestBackend, values } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 /**
  * A small DAG that touches every differentiable layer kind the package has,

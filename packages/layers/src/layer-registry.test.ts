@@ -24,9 +24,9 @@ import { MaxPooling2D } from './max-pooling2d.js';
 import { Rescaling } from './rescaling.js';
 import { SeparableConv2D } from './separable-conv2d.js';
 import { UpSampling2D } from './up-sampling2d.js';
-import { useCpu } from './test-utils/setup.js';
+import { useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 // One non-default example per class: a Record, so a new class fails to compile until it is listed.
 const examples: Record<LayerClassName, () => Layer> = {

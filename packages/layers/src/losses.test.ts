@@ -1,9 +1,9 @@
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeLoss, EPSILON, resolveLoss } from './losses.js';
-import { useCpu } from './test-utils/setup.js';
+import { useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 const value = (t: tf.Tensor) => t.dataSync()[0];
 const log = Math.log;

@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerFromConfig } from './layer-registry.js';
 import { MaxPooling2D } from './max-pooling2d.js';
-import { expectClose, oneLayerModel, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('MaxPooling2D', () => {
   const x = () => tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 4, 4, 1]);

@@ -10,9 +10,9 @@ import { Model } from './model.js';
 import { modelFromJson } from './model-from-json.js';
 import { Sequential } from './sequential.js';
 import { seedCnn } from './seed-cnn.js';
-import { expectClose, useCpu } from './test-utils/setup.js';
+import { expectClose, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 function twoInputTwoOutput(seed = 0): Model {
   const image = Input({ shape: [6, 6, 2], name: 'image' });

@@ -2,9 +2,9 @@ import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerFromConfig } from './layer-registry.js';
 import { Rescaling } from './rescaling.js';
-import { expectClose, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, runLayer, useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('Rescaling', () => {
   it('computes x * scale + offset, and takes int32 pixels', () => {

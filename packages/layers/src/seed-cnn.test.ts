@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedCnn } from './seed-cnn.js';
-import { useCpu } from './test-utils/setup.js';
+import { useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('seedCnn', () => {
   it('has 97,569 parameters at 300x300 with two classes (sigmoid output)', () => {

@@ -2,9 +2,9 @@ import { ShapeError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerFromConfig } from './layer-registry.js';
 import { SeparableConv2D } from './separable-conv2d.js';
-import { expectClose, oneLayerModel, refConv2d, runLayer, useCpu, values } from './test-utils/setup.js';
+import { expectClose, oneLayerModel, refConv2d, runLayer, useTestBackend, values } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('SeparableConv2D', () => {
   it('is a depthwise convolution then a 1x1 convolution (float64 reference, tol 1e-5)', () => {

@@ -9,9 +9,9 @@ import { BatchNormalization } from './batch-normalization.js';
 import { seedCnn } from './seed-cnn.js';
 import { Sequential } from './sequential.js';
 import { formatBytes, formatCount } from './summary.js';
-import { useCpu } from './test-utils/setup.js';
+import { useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('summary()', () => {
   it('prints the Keras table for the tutorial model at 300x300x3: 97,569 parameters', () => {

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedCnn } from './seed-cnn.js';
 import { colourBlobs } from './test-utils/synthetic.js';
-import { useCpu } from './test-utils/setup.js';
+import { useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('the tutorial model learns a separable synthetic task', () => {
   it('reaches >= 95% validation accuracy within a few epochs on 16x16 colour-blob images', async () => {

@@ -1,10 +1,10 @@
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerFromConfig } from './layer-registry.js';
-import { expectClose, runLayer, useCpu } from './test-utils/setup.js';
+import { expectClose, runLayer, useTestBackend } from './test-utils/setup.js';
 import { UpSampling2D } from './up-sampling2d.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 describe('UpSampling2D', () => {
   const x = () => tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);

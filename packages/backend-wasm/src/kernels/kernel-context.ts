@@ -26,6 +26,12 @@ export class KernelContext {
     return out;
   }
 
+  /** Tracks an output made outside `run` (e.g. by a wrapped kernel) as an intermediate. */
+  adopt(info: tf.TensorInfo): tf.TensorInfo {
+    this.#temps.push(info);
+    return info;
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run(tf.Reshape, { x }, { shape });
   }

@@ -3,13 +3,13 @@ import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dense } from '../dense.js';
 import { Sequential } from '../sequential.js';
-import { useCpu } from '../test-utils/setup.js';
+import { useTestBackend } from '../test-utils/setup.js';
 import { EarlyStopping } from './early-stopping.js';
 import { LearningRateScheduler } from './learning-rate-scheduler.js';
 import { ProgressLogger } from './progress-logger.js';
 import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 function tiny() {
   const m = new Sequential({ inputShape: [2], layers: [new Dense({ units: 1, activation: 'sigmoid' })] });

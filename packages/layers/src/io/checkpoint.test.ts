@@ -12,12 +12,12 @@ import { Dropout } from '../dropout.js';
 import { GlobalAveragePooling2D } from '../global-pooling2d.js';
 import { MaxPooling2D } from '../max-pooling2d.js';
 import { Sequential } from '../sequential.js';
-import { useCpu, values } from '../test-utils/setup.js';
+import { useTestBackend, values } from '../test-utils/setup.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
 let dir: string;
 beforeAll(async () => {
-  await useCpu();
+  await useTestBackend();
   dir = await mkdtemp(join(tmpdir(), 'cnnkit-ckpt-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

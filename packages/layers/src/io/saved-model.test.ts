@@ -10,12 +10,12 @@ import { GlobalAveragePooling2D } from '../global-pooling2d.js';
 import { Input } from '../input-layer.js';
 import { Model } from '../model.js';
 import { seedCnn } from '../seed-cnn.js';
-import { useCpu } from '../test-utils/setup.js';
+import { useTestBackend } from '../test-utils/setup.js';
 import { loadModel, saveModel } from './saved-model.js';
 
 let dir: string;
 beforeAll(async () => {
-  await useCpu();
+  await useTestBackend();
   dir = await mkdtemp(join(tmpdir(), 'cnnkit-save-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, useCpu } from '../test-utils/setup.js';
+import { expectClose, useTestBackend } from '../test-utils/setup.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 import { createOptimizer } from './create-optimizer.js';
@@ -8,7 +8,7 @@ import type { Optimizer } from './optimizer.js';
 import { Rmsprop } from './rmsprop.js';
 import { Sgd } from './sgd.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 // A literal table: the starting weight and the gradient of each of three steps.
 const w0 = [1, -2, 0.5, 0];

@@ -1,14 +1,23 @@
 import { cpuBackend } from '@cnnkit/backend-cpu';
+import { wasmBackend } from '@cnnkit/backend-wasm';
 import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
 import { expect } from 'vitest';
 import { Input } from '../input-layer.js';
 import type { Layer } from '../layer.js';
 import { Model } from '../model.js';
 
-/** Activates the cpu backend (once per test file). */
-export async function useCpu(): Promise<void> {
+/**
+ * Activates the backend the suite runs on: `CNNKIT_TEST_BACKEND` (cpu or wasm,
+ * default cpu). `pnpm test` runs the whole suite once per backend.
+ */
+export async function useTestBackend(): Promise<void> {
+  const name = process.env.CNNKIT_TEST_BACKEND || 'cpu';
+  if (name !== 'cpu' && name !== 'wasm') {
+    throw new Error(`layers tests: expected CNNKIT_TEST_BACKEND cpu or wasm, received "${name}"`);
+  }
   if (!defaultRegistry.names().includes('cpu')) defaultRegistry.add(cpuBackend());
-  await selectBackend({ name: 'cpu' });
+  if (!defaultRegistry.names().includes('wasm')) defaultRegistry.add(wasmBackend());
+  await selectBackend({ name });
 }
 
 /** Asserts every value within `tol` (absolute) of the expected values. */
