@@ -165,6 +165,10 @@ describe('computeCam errors', () => {
     expect([g.height, g.width]).toEqual([2, 2]);
     await expect(computeCam(model, img, { method: 'gradcam', layerName: 'nope' })).rejects.toThrow(/no layer named "nope".*features \(Conv2D\)/);
     await expect(computeCam(model, img, { method: 'gradcam', classIndex: 2 })).rejects.toThrow(/classIndex an integer in 0..1, received 2/);
+    await expect(computeCam(model, img, { method: 'gradcam', layerName: 'flat' })).rejects.toThrow(/\[N, H, W, C\] feature maps, received Flatten "flat"/);
+    const wrong = tf.zeros([1, 5, 4, 1]) as tf.Tensor4D;
+    await expect(computeCam(model, wrong, { method: 'gradcam' })).rejects.toThrow(/expected images of shape \[null,4,4,1\].*received \[1,5,4,1\]/);
+    wrong.dispose();
     img.dispose();
   });
 });

@@ -34,7 +34,7 @@ export interface CamResult {
   classIndex: number;
   /** The model's probability for that class (for a sigmoid head, p or 1 - p). */
   score: number;
-  /** `[y, x]` of the heatmap's maximum, in input-image pixels (the centre of the hottest cell). */
+  /** `[y, x]` of the heatmap's maximum (the first, row-major, on ties; cell 0 for an all-zero map), in input-image pixels: the centre of that cell. */
   peak: [number, number];
 }
 

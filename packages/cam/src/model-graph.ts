@@ -20,6 +20,14 @@ export function forwardAll(model: Model, input: tf.Tensor): LayerValues {
       `computeCam: expected a model with one input and one output, received ${model.inputs.length} input(s) and ${model.outputs.length} output(s) in model "${model.name}"`,
     );
   }
+  // Model.call checks this; the layers called one by one here do not.
+  const expected = model.inputs[0].shape;
+  if (input.rank !== expected.length || expected.some((d, i) => d !== null && d !== input.shape[i])) {
+    throw new CnnkitError(
+      'BAD_INPUT',
+      `computeCam: model "${model.name}" expected images of shape ${JSON.stringify(expected)} (raw 0..255, the model's input size), received ${JSON.stringify(input.shape)}`,
+    );
+  }
   const values: LayerValues = new Map();
   const ctx = inferenceContext(model);
   for (const layer of model.layers) {
