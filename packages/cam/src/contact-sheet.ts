@@ -1,0 +1,56 @@
+import { CnnkitError } from '@cnnkit/tensor-core';
+import { previewGrid, type RawImage, type PreviewGridResult, type TitleFont } from '@cnnkit/data';
+import type { CamResult } from './compute-cam.js';
+import { overlayPixels, type OverlayOptions } from './overlay-heatmap.js';
+import { writeAtomic } from './write-overlay.js';
+
+export interface ContactSheetItem {
+  image: RawImage;
+  cam: CamResult;
+  /** Drawn above the original (e.g. the file name and predicted class). */
+  title: string;
+}
+
+export interface ContactSheetOptions extends OverlayOptions {
+  /** The PNG to write. */
+  out: string;
+  /** Items per row; each item takes two cells (original, overlay). Default 2. */
+  cols?: number;
+  /** Each picture is fitted into a square of this many pixels. Default 180. */
+  cellSize?: number;
+  font?: TitleFont;
+}
+
+/**
+ * One PNG with, for each item, the original image and its heatmap overlay side by
+ * side, titled (the original with `title`, the overlay with the class and score).
+ * Drawn by `@cnnkit/data`'s `previewGrid`, written atomically.
+ *
+ * @example
+ * ```ts
+ * await contactSheet(files.map((f, i) => ({ image: images[i], cam: cams[i], title: f })), { out: 'run/cam/sheet.png', cols: 2 });
+ * ```
+ */
+export async function contactSheet(items: readonly ContactSheetItem[], options: ContactSheetOptions): Promise<PreviewGridResult> {
+  const cols = options.cols ?? 2;
+  if (!Number.isInteger(cols) || cols < 1) throw new CnnkitError('BAD_OPTION', `contactSheet: expected cols a positive integer, received ${cols}`);
+  if (items.length === 0) throw new CnnkitError('BAD_OPTION', 'contactSheet: expected at least one item, received none');
+  const samples: RawImage[] = [];
+  const titles: string[] = [];
+  for (const item of items) {
+    samples.push(item.image, await overlayPixels(item.image, item.cam, options));
+    titles.push(item.title, `class ${item.cam.classIndex}: ${(item.cam.score * 100).toFixed(1)}%`);
+  }
+  let result: PreviewGridResult | undefined;
+  await writeAtomic(options.out, async (tmp) => {
+    result = await previewGrid(samples, {
+      out: tmp,
+      titles,
+      cols: cols * 2,
+      rows: Math.ceil(items.length / cols),
+      cellSize: options.cellSize,
+      font: options.font,
+    });
+  });
+  return { ...result!, out: options.out };
+}

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { RawImage } from '@cnnkit/data';
+import type { CamResult } from './compute-cam.js';
+import { overlayHeatmap, type OverlayOptions } from './overlay-heatmap.js';
+
+/**
+ * Writes `path` atomically: into a temporary file in the same directory, then a
+ * rename, so a reader (or a crash) never sees half a PNG.
+ */
+export async function writeAtomic(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await write(tmp);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes the overlay PNG of `overlayHeatmap` to `path` (directories created,
+ * temporary file then rename).
+ *
+ * @example
+ * ```ts
+ * await writeOverlay('run/cam/cat-1.png', image, cam, { alpha: 0.4, colormap: 'viridis' });
+ * ```
+ */
+export async function writeOverlay(path: string, image: RawImage, cam: CamResult, options: OverlayOptions = {}): Promise<void> {
+  const png = await overlayHeatmap(image, cam, options);
+  await writeAtomic(path, (tmp) => writeFile(tmp, png));
+}
