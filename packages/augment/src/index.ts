@@ -23,3 +23,4 @@ export {
   type TransformClassName,
 } from './transform-from-config.js';
 export type { ValueRange } from './value-range.js';
+export { AUGMENT_LAYER_CLASS_NAMES, AugmentLayer, registerAugmentLayers } from './augment-layer.js';

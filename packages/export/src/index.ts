@@ -12,3 +12,12 @@ export {
 export { ACTIVATIONS, type ActivationName } from './activation.js';
 export { verifyOnnx, type ReferenceFn, type VerifyInput, type VerifyOnnxOptions, type VerifyOnnxResult } from './verify-onnx.js';
 export { writeOnnx } from './write-onnx.js';
+export {
+  exportAndVerify,
+  exportDescription,
+  exportModel,
+  verifyExport,
+  type ExportModelOptions,
+  type VerifyExportOptions,
+  type VerifyExportResult,
+} from './export-model-from-layers.js';

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-cuda'];
+const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-cuda', 'backend-onnx'];
 let scratch = '';
 
 afterAll(async () => {
@@ -35,7 +35,8 @@ describe('installing the packed packages with plain npm', () => {
 import { cpuBackend } from '@cnnkit/backend-cpu';
 import { wasmBackend } from '@cnnkit/backend-wasm';
 import { cudaBackend } from '@cnnkit/backend-cuda';
-const registry = new BackendRegistry().add(cpuBackend()).add(wasmBackend()).add(cudaBackend());
+import { onnxBackend } from '@cnnkit/backend-onnx';
+const registry = new BackendRegistry().add(cpuBackend()).add(wasmBackend()).add(cudaBackend()).add(onnxBackend());
 const out = {};
 for (const name of ['cpu', 'wasm']) {
   await selectBackend({ name, registry });
@@ -44,11 +45,12 @@ for (const name of ['cpu', 'wasm']) {
   out[name] = Array.from(tf.conv2d(x, f, 1, 'same').dataSync());
 }
 out.cuda = await registry.get('cuda').isAvailable();
+out.onnx = { ...(await registry.get('onnx').isAvailable()), version: registry.get('onnx').version() };
 console.log(JSON.stringify(out));
 `,
     );
     const { stdout } = await exec(process.execPath, ['main.js'], { cwd: app });
-    const out = JSON.parse(stdout.trim().split('\n').pop()!) as { cpu: number[]; wasm: number[]; cuda: { available: boolean } };
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as { cpu: number[]; wasm: number[]; cuda: { available: boolean }; onnx: { available: boolean; version: string | null } };
     expect(out.cpu).toHaveLength(2 * 5 * 5 * 2);
     // Hand-checkable anchor: the centre output of image 0, channel 0, is the full 3x3x3 dot product.
     let centre = 0;
@@ -58,6 +60,8 @@ console.log(JSON.stringify(out));
     expect(out.cpu[(2 * 5 + 2) * 2]).toBeCloseTo(centre, 4);
     for (let i = 0; i < out.cpu.length; i++) expect(Math.abs(out.wasm[i] - out.cpu[i])).toBeLessThan(1e-4);
     expect(out.cuda.available).toBe(false);
+    // onnxruntime-node ships its CPU binaries in the package: it loads even with --ignore-scripts.
+    expect(out.onnx).toEqual({ available: true, version: '1.30.0' });
     // The peer dependency on tfjs-core is satisfied by npm, and the optional tfjs-node-gpu is not pulled in.
     const installed = await readdir(join(app, 'node_modules', '@tensorflow'));
     expect(installed).toContain('tfjs-core');

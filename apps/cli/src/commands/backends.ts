@@ -38,14 +38,10 @@ export async function listBackends(): Promise<BackendRow[]> {
 
 function unregistered(name: BackendName): BackendRow {
   switch (name) {
-    case 'onnx':
-      return {
-        name, available: false, reason: 'the onnx backend (@cnnkit/backend-onnx) is not part of this cnnkit release yet',
-        device: 'cpu', training: false, threads: 0, version: null,
-      };
     case 'cpu':
     case 'wasm':
     case 'cuda':
+    case 'onnx':
       return { name, available: false, reason: `not registered in this CLI`, device: 'cpu', training: false, threads: 0, version: null };
     default: {
       const unreachable: never = name;

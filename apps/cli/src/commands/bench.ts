@@ -60,6 +60,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const plugin of registry.list()) {
     if (options.backends && !options.backends.includes(plugin.name)) continue;
+    // The bench times tfjs training steps; an inference-only engine (onnx) has none to time.
+    if (!plugin.capabilities().training) {
+      log(`bench: skipping ${plugin.name}: inference only`);
+      continue;
+    }
     const availability = await plugin.isAvailable();
     if (!availability.available) {
       log(`bench: skipping ${plugin.name}: ${availability.reason}`);

@@ -1,0 +1,34 @@
+import { BackendRegistry, BackendUnavailableError, selectBackend, tf } from '@cnnkit/tensor-core';
+import { wasmBackend } from '@cnnkit/backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { onnxBackend } from './onnx-backend.js';
+
+describe('onnxBackend', () => {
+  it('is an inference-only plugin that reports onnxruntime-node and its version', async () => {
+    const plugin = onnxBackend();
+    expect(plugin.name).toBe('onnx');
+    expect(plugin.capabilities()).toEqual({ device: 'cpu', training: false, inference: true, threads: 1 });
+    expect(plugin.version()).toBeNull();
+    expect(await plugin.isAvailable()).toEqual({ available: true });
+    expect(plugin.version()).toBe('1.30.0');
+  });
+
+  it('activates without touching the active tfjs backend, and auto never picks it for tfjs work', async () => {
+    const registry = new BackendRegistry().add(wasmBackend()).add(onnxBackend());
+    await selectBackend({ name: 'wasm', registry });
+    await selectBackend({ name: 'onnx', task: 'infer', registry });
+    expect(tf.getBackend()).toBe('wasm');
+    await expect(selectBackend({ name: 'onnx', task: 'train', registry })).rejects.toThrow(/onnx/);
+    const auto = await selectBackend({ task: 'infer', registry });
+    expect(auto.plugin.name).toBe('wasm');
+  });
+
+  it('explains a runtime that fails to load', async () => {
+    const plugin = onnxBackend({ load: () => Promise.reject(new Error('libonnxruntime.so.1: cannot open shared object file\nmore')) });
+    const availability = await plugin.isAvailable();
+    expect(availability).toMatchObject({ available: false, reason: 'onnxruntime-node failed to load (libonnxruntime.so.1: cannot open shared object file)' });
+    await expect(plugin.activate()).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(plugin.activate()).rejects.toThrow(/backend "onnx" is not available: .*npm install onnxruntime-node@1.30.0/);
+    expect(plugin.version()).toBeNull();
+  });
+});
