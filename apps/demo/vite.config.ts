@@ -36,6 +36,17 @@ export default defineConfig({
     target: 'es2022',
     // tfjs-core alone is ~1 MB minified; a warning about it would only be noise.
     chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // @cnnkit/layers imports Node built-ins only inside save/load/checkpoint
+        // functions and its terminal progress bar (cli-progress), all loaded on
+        // demand and never called by the page; Vite's note that it stubbed them
+        // out for the browser is expected here, anything else is shown.
+        const expected = /externalized for browser compatibility, imported by ".*(packages\/layers\/dist\/io\/|cli-progress)/;
+        if (expected.test(warning.message)) return;
+        warn(warning);
+      },
+    },
   },
   plugins: [tfjsWasmBinaries()],
 });
