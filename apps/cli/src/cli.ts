@@ -4,6 +4,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatBackends, listBackends } from './commands/backends.js';
 import { formatBench, runBench } from './commands/bench.js';
 import { checkCommand, formatCheck, formatQuarantine } from './commands/check.js';
+import { demoCommand, formatDemo } from './commands/demo.js';
+import { writeConfusionPng } from './confusion-png.js';
+import { writableFile } from './writable.js';
 import { evaluateCommand, formatEvaluate } from './commands/evaluate.js';
 import { formatPredictions, predictCommand } from './commands/predict.js';
 import { previewCommand } from './commands/preview.js';
@@ -111,8 +114,11 @@ function buildProgram(io: CliIo): Command {
     .option('--validation-split <f>', "evaluate only the validation subset train held out (same split and --seed)", fraction('--validation-split'), 0)
     .option('--seed <n>', 'seed of that split', nonNegativeInt('--seed'), 1337)
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 32)
-    .action(async (model: string, data: string, opts: { json?: boolean; backend: InferBackend; validationSplit: number; seed: number; batchSize: number }) => {
+    .option('--out <png>', 'also draw the confusion matrix to this PNG')
+    .action(async (model: string, data: string, opts: { json?: boolean; backend: InferBackend; validationSplit: number; seed: number; batchSize: number; out?: string }) => {
+      if (opts.out !== undefined) await writableFile('evaluate', '--out', opts.out);
       const report = await evaluateCommand(model, data, opts);
+      if (opts.out !== undefined) await writeConfusionPng(opts.out, report);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEvaluate(report)}\n`);
     });
 
@@ -134,6 +140,20 @@ function buildProgram(io: CliIo): Command {
     .argument('<MODEL>', 'RUN/model (or RUN)')
     .action(async (model: string) => {
       out(`${await summaryCommand(model)}\n`);
+    });
+
+  program
+    .command('demo')
+    .description('the whole tutorial on built-in sample data: data, check, previews, training, evaluation, CAM, ONNX export')
+    .option('--out <DIR>', 'output folder (a previous demo there is replaced)', 'cnnkit-demo')
+    .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), 12)
+    .option('--image-size <px>', 'training image size (square)', positiveInt('--image-size'), 64)
+    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 16)
+    .option('--per-class <n>', 'sample images per class', positiveInt('--per-class'), 200)
+    .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 1337)
+    .option('--backend <name>', 'auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .action(async (opts: { out: string; epochs: number; imageSize: number; batchSize: number; perClass: number; seed: number; backend: TrainBackend }) => {
+      out(`${formatDemo(await demoCommand({ ...opts, progress: io.progress, log }))}\n`);
     });
 
   program

@@ -11,7 +11,7 @@ interface Series {
 
 const W = 420;
 const H = 300;
-const M = { left: 56, right: 16, top: 34, bottom: 44 };
+const M = { left: 56, right: 16, top: 52, bottom: 44 };
 
 function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -65,8 +65,9 @@ function panel(x0: number, title: string, yLabel: string, series: Series[], fixe
       const [cx, cy] = p.split(',');
       parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="${s.colour}"/>`);
     }
-    const ly = M.top + 8 + k * 16;
-    const lx = x0 + M.left + pw - 120;
+    // The legend sits in a row above the plot, where it can never hide a curve.
+    const ly = 38;
+    const lx = x0 + M.left + k * 120;
     parts.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"${dash}/>`);
     parts.push(`<text x="${lx + 28}" y="${ly + 4}" font-size="11">${escape(s.label)}</text>`);
   });

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModel, MODEL_FILE, type Model, type ModelJson } from '@cnnkit/layers';
-import { selectBackend, type BackendName } from '@cnnkit/tensor-core';
+import { CnnkitError, selectBackend, type BackendName } from '@cnnkit/tensor-core';
 import { cliRegistry } from './backend-registry.js';
 import { UserError } from './user-error.js';
 
@@ -33,7 +33,16 @@ export async function useBackend(name: BackendName | 'auto', task: 'train' | 'in
 /** Loads a saved model (RUN or RUN/model); malformed or truncated files fail with the file named. */
 export async function openModel(operation: string, path: string): Promise<{ model: Model; json: ModelJson; dir: string; classNames: string[] }> {
   const dir = await resolveModelDir(operation, path);
-  const { model, json } = await loadModel(dir);
+  let loaded: Awaited<ReturnType<typeof loadModel>>;
+  try {
+    loaded = await loadModel(dir);
+  } catch (error) {
+    if (!(error instanceof CnnkitError)) throw error;
+    throw new UserError(
+      `${operation}: cannot load the model in "${dir}": ${error.message}; the folder is damaged: train again, or point at a checkpoint of the run (RUN/checkpoints/epoch-NNN holds a loadable model)`,
+    );
+  }
+  const { model, json } = loaded;
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;
   const classNames = json.classNames ?? Array.from({ length: Math.max(2, units) }, (_, i) => `class_${i}`);
   return { model, json, dir, classNames };
