@@ -1,10 +1,15 @@
 import { writeFile } from 'node:fs/promises';
+import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@cnnkit/export';
 import { BACKEND_NAMES, CnnkitError, type BackendName } from '@cnnkit/tensor-core';
-import { Command, CommanderError, Option } from 'commander';
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatBackends, listBackends } from './commands/backends.js';
 import { formatBench, runBench } from './commands/bench.js';
 import { checkCommand, formatCheck, formatQuarantine } from './commands/check.js';
+import { CAM_METHODS, camCommand, formatCam, type CamMethod } from './commands/cam.js';
 import { demoCommand, formatDemo } from './commands/demo.js';
+import { exportCommand, formatExport } from './commands/export.js';
+import { openOnnxPredictor } from './onnx-predictor.js';
 import { writeConfusionPng } from './confusion-png.js';
 import { writableFile } from './writable.js';
 import { evaluateCommand, formatEvaluate } from './commands/evaluate.js';
@@ -35,6 +40,12 @@ export interface CliIo {
   err: (text: string) => void;
   /** Where progress bars draw (a TTY gets a live bar, anything else one line per epoch). */
   progress: NodeJS.WritableStream;
+}
+
+function opset(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) throw new InvalidArgumentError(`--opset expects an integer from ${MIN_OPSET} to ${MAX_OPSET}, received "${value}"`);
+  return n;
 }
 
 function buildProgram(io: CliIo): Command {
@@ -117,7 +128,7 @@ function buildProgram(io: CliIo): Command {
     .option('--out <png>', 'also draw the confusion matrix to this PNG')
     .action(async (model: string, data: string, opts: { json?: boolean; backend: InferBackend; validationSplit: number; seed: number; batchSize: number; out?: string }) => {
       if (opts.out !== undefined) await writableFile('evaluate', '--out', opts.out);
-      const report = await evaluateCommand(model, data, opts);
+      const report = await evaluateCommand(model, data, { ...opts, openOnnx: (path) => openOnnxPredictor('evaluate', path) });
       if (opts.out !== undefined) await writeConfusionPng(opts.out, report);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEvaluate(report)}\n`);
     });
@@ -130,8 +141,33 @@ function buildProgram(io: CliIo): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--backend <name>', `${['auto', ...BACKEND_NAMES].join(', ')} (onnx: the exported model.onnx)`, inferBackend, 'auto' as InferBackend)
     .action(async (model: string, files: string[], opts: { json?: boolean; backend: InferBackend }) => {
-      const rows = await predictCommand(model, files, opts);
+      const rows = await predictCommand(model, files, { ...opts, openOnnx: (path) => openOnnxPredictor('predict', path) });
       out(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatPredictions(rows)}\n`);
+    });
+
+  program
+    .command('cam')
+    .description('class activation heatmaps laid over each image, and a contact sheet')
+    .argument('<MODEL>', 'RUN/model (or RUN)')
+    .argument('<IMG...>', 'image files')
+    .requiredOption('--out <DIR>', 'folder for the overlay PNGs')
+    .addOption(new Option('--method <name>', 'heatmap method').choices([...CAM_METHODS]).default('gradcam'))
+    .option('--backend <name>', 'auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (model: string, files: string[], opts: { out: string; method: CamMethod; backend: TrainBackend; json?: boolean }) => {
+      const result = await camCommand(model, files, opts);
+      out(opts.json ? `${JSON.stringify(result.rows)}\n` : `${formatCam(result)}\n`);
+    });
+
+  program
+    .command('export')
+    .description('write the model as ONNX and verify it against onnxruntime-node (max abs difference <= 1e-4)')
+    .argument('<MODEL>', 'RUN/model (or RUN)')
+    .requiredOption('--out <file>', 'the .onnx file to write')
+    .option('--opset <n>', `ONNX opset, ${MIN_OPSET}..${MAX_OPSET}`, opset, DEFAULT_OPSET)
+    .option('--backend <name>', 'backend the model runs on for the comparison: auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .action(async (model: string, opts: { out: string; opset: number; backend: TrainBackend }) => {
+      out(`${formatExport(await exportCommand(model, opts))}\n`);
     });
 
   program

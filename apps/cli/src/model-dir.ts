@@ -26,7 +26,9 @@ export async function resolveModelDir(operation: string, path: string): Promise<
 
 /** Selects a compute backend for `task` (`auto`: the best available one) and returns its name. */
 export async function useBackend(name: BackendName | 'auto', task: 'train' | 'infer'): Promise<BackendName> {
-  const { plugin } = await selectBackend({ name, task, registry: cliRegistry() });
+  // A layers model runs on a tfjs backend; `auto` for inference could pick onnx, which
+  // runs exported files only, so `auto` asks for a backend that can train (cpu, wasm, cuda).
+  const { plugin } = await selectBackend({ name, task: name === 'auto' ? 'train' : task, registry: cliRegistry() });
   return plugin.name;
 }
 
