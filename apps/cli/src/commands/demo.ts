@@ -4,7 +4,9 @@ import { writeConfusionPng } from '../confusion-png.js';
 import type { TrainBackend } from '../options.js';
 import { UserError } from '../user-error.js';
 import { writableDir } from '../writable.js';
+import { camCommand, formatCam, type CamCommandResult } from './cam.js';
 import { checkCommand, formatCheck } from './check.js';
+import { exportCommand, formatExport, type ExportResult } from './export.js';
 import { evaluateCommand, formatEvaluate, type EvaluateReport } from './evaluate.js';
 import { previewCommand } from './preview.js';
 import { sampleDataCommand } from './sample-data.js';
@@ -31,6 +33,8 @@ export interface DemoResult {
   run: string;
   train: TrainResult;
   evaluation: EvaluateReport;
+  cam: CamCommandResult;
+  onnx: ExportResult;
   /** What was made, for the closing summary: [label, path]. */
   made: [string, string][];
   seconds: number;
@@ -95,6 +99,16 @@ export async function demoCommand(options: DemoOptions): Promise<DemoResult> {
   const confusion = join(run, 'confusion.png');
   await writeConfusionPng(confusion, evaluation);
 
+  step(6, 'CAM: where the model looks, on a few validation pictures (Grad-CAM overlays)');
+  // The first validation pictures of each class, so both classes are explained.
+  const files = evaluationFiles(data, train, 2);
+  const cam = await camCommand(join(run, 'model'), files, { out: join(run, 'cam'), method: 'gradcam', backend: train.backend === 'onnx' ? 'auto' : train.backend });
+  log(formatCam(cam));
+
+  step(7, 'export to ONNX and verify it against onnxruntime-node');
+  const onnx = await exportCommand(join(run, 'model'), { out: join(run, 'model.onnx'), opset: 17, backend: train.backend === 'onnx' ? 'auto' : train.backend });
+  log(formatExport(onnx));
+
   const made: [string, string][] = [
     ['sample data', data],
     ['broken files, moved aside', quarantineDir],
@@ -105,8 +119,17 @@ export async function demoCommand(options: DemoOptions): Promise<DemoResult> {
     ['history', train.files.history],
     ['training curves', train.files.curves],
     ['confusion matrix', confusion],
+    ['CAM overlays and contact sheet', join(run, 'cam')],
+    ['ONNX model (verified)', onnx.out],
   ];
-  return { out, data, run, train, evaluation, made, seconds: (Date.now() - started) / 1000 };
+  return { out, data, run, train, evaluation, cam, onnx, made, seconds: (Date.now() - started) / 1000 };
+}
+
+/** `perClass` validation pictures of each class (the split `train` held out). */
+function evaluationFiles(_data: string, train: TrainResult, perClass: number): string[] {
+  const picked: string[] = [];
+  for (const c of train.classNames) picked.push(...train.validationFiles.filter((f) => f.className === c).slice(0, perClass).map((f) => f.file));
+  return picked;
 }
 
 /** The closing summary: the result, and every file made and where. */
@@ -116,6 +139,7 @@ export function formatDemo(r: DemoResult): string {
   return [
     '',
     `cnnkit demo finished in ${Math.round(r.seconds)} s on ${r.train.backend}.`,
+    `ONNX: ${r.onnx.out} agrees with the model within ${r.onnx.maxAbsDiff.toExponential(1)} (max abs difference).`,
     `Validation accuracy ${(100 * r.evaluation.accuracy).toFixed(1)}% on ${r.evaluation.count} held-out images (chance: ${(100 * chance).toFixed(0)}%), loss ${r.evaluation.loss.toFixed(4)}.`,
     '',
     'Made:',
@@ -123,6 +147,7 @@ export function formatDemo(r: DemoResult): string {
     '',
     'Next:',
     `  cnnkit predict ${r.train.files.model} ${join(r.data, r.evaluation.classNames[0], '<file>')}`,
+    `  cnnkit predict ${r.train.files.model} --backend onnx ${r.cam.rows[0]?.file ?? '<image>'}`,
     `  cnnkit summary ${r.train.files.model}`,
     `  cnnkit train PetImages --out run  # your own folder, laid out as PetImages/Cat, PetImages/Dog`,
   ].join('\n');

@@ -61,6 +61,8 @@ export interface TrainResult {
   history: Record<string, number[]>;
   trainCount: number;
   validationCount: number;
+  /** The held-out pictures, with their class. */
+  validationFiles: { file: string; className: string }[];
   files: { model: string; checkpoints: string; history: string; curves: string };
   /** The validation split, to evaluate on the same pictures. */
   config: TrainConfig;
@@ -252,6 +254,7 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
     return {
       run, backend, classNames, epochs: config.epochs, resumedFrom: initialEpoch, history, config,
       trainCount: train.filePaths.length, validationCount: val?.filePaths.length ?? 0,
+      validationFiles: val === null ? [] : val.filePaths.map((file, i) => ({ file, className: classNames[val!.labels[i]] })),
       files: { model: paths.model, checkpoints: paths.checkpoints, history: paths.history, curves: paths.curves },
     };
   } finally {
