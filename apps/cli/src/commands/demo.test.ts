@@ -20,6 +20,11 @@ beforeAll(async () => {
   demo = await cnnkit(['demo', '--out', out, '--epochs', String(EPOCHS), '--image-size', '32', '--per-class', '200', '--batch-size', '16']);
 }, 420_000);
 
+/** The first `n` image files of a class folder (the sample data also holds Thumbs.db and .DS_Store, on purpose). */
+async function images(dir: string, n: number): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /\.(png|jpe?g|webp)$/i.test(f)).slice(0, n).map((f) => join(dir, f));
+}
+
 async function decodePng(file: string): Promise<{ width: number; height: number }> {
   const { info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
   expect((await sharp(file).metadata()).format).toBe('png');
@@ -65,10 +70,9 @@ describe('cnnkit demo', () => {
   });
 
   it('the ONNX file loads in onnxruntime-node and agrees with the saved model within 1e-4', async () => {
-    const images = (await readdir(join(out, 'data', 'squares'))).slice(0, 3).map((f) => join(out, 'data', 'squares', f));
-    images.push(...(await readdir(join(out, 'data', 'circles'))).slice(0, 3).map((f) => join(out, 'data', 'circles', f)));
-    const tfjs = await cnnkit(['predict', join(run, 'model'), ...images, '--json']);
-    const onnx = await cnnkit(['predict', join(run, 'model'), ...images, '--json', '--backend', 'onnx']);
+    const files = [...(await images(join(out, 'data', 'squares'), 3)), ...(await images(join(out, 'data', 'circles'), 3))];
+    const tfjs = await cnnkit(['predict', join(run, 'model'), ...files, '--json']);
+    const onnx = await cnnkit(['predict', join(run, 'model'), ...files, '--json', '--backend', 'onnx']);
     expect(tfjs.code, tfjs.stderr).toBe(0);
     expect(onnx.code, onnx.stderr).toBe(0);
     const a = JSON.parse(tfjs.stdout) as { file: string; class: string; probabilities: Record<string, number> }[];
@@ -90,7 +94,7 @@ describe('cnnkit demo', () => {
   });
 
   it('cam --json has DESIGN.md keys, a heatmap at the conv resolution in 0..1 and the peak in image pixels', async () => {
-    const file = join(out, 'data', 'circles', (await readdir(join(out, 'data', 'circles')))[0]);
+    const [file] = await images(join(out, 'data', 'circles'), 1);
     const r = await cnnkit(['cam', run, file, '--out', join(run, 'cam-test'), '--method', 'gradcam++', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [row] = JSON.parse(r.stdout) as { file: string; class: string; method: string; peak: [number, number]; heatmap: number[][] }[];
