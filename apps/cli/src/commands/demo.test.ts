@@ -7,9 +7,12 @@ import { cnnkit, tempDir, type RunResult } from '../test-utils/cnnkit.js';
 
 /**
  * The demo end to end with small settings (the CLI's test budget is a few minutes on
- * 2 shared cores), then every command's --json on what it made.
+ * 2 shared cores), then every command's --json on what it made. Two epochs on 120
+ * images cannot learn circles vs squares (the tutorial CNN needs ~25 epochs on 640
+ * images); `demo.slow.test.ts` (`pnpm test:slow`) runs the default demo and asserts
+ * >= 75% validation accuracy.
  */
-const EPOCHS = 14;
+const EPOCHS = 2;
 let out: string;
 let run: string;
 let demo: RunResult;
@@ -17,7 +20,7 @@ let demo: RunResult;
 beforeAll(async () => {
   out = join(await tempDir('demo'), 'demo');
   run = join(out, 'run');
-  demo = await cnnkit(['demo', '--out', out, '--epochs', String(EPOCHS), '--image-size', '32', '--per-class', '200', '--batch-size', '16']);
+  demo = await cnnkit(['demo', '--out', out, '--epochs', String(EPOCHS), '--image-size', '32', '--per-class', '60', '--batch-size', '16']);
 }, 420_000);
 
 /** The first `n` image files of a class folder (the sample data also holds Thumbs.db and .DS_Store, on purpose). */
@@ -53,7 +56,7 @@ describe('cnnkit demo', () => {
     for (const f of cams) await decodePng(join(run, 'cam', f));
   });
 
-  it('history.json has every epoch, and the model clearly beats chance on validation', async () => {
+  it('history.json has every epoch, and evaluate --json measures what training measured on the held-out pictures', async () => {
     const history = JSON.parse(await readFile(join(run, 'history.json'), 'utf8')) as Record<string, number[]>;
     for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) expect(history[key], key).toHaveLength(EPOCHS);
     const r = await cnnkit(['evaluate', join(run, 'model'), join(out, 'data'), '--validation-split', '0.2', '--seed', '1337', '--json']);
@@ -61,12 +64,12 @@ describe('cnnkit demo', () => {
     const report = JSON.parse(r.stdout) as { loss: number; accuracy: number; classNames: string[]; confusion: number[][]; count: number };
     expect(Object.keys(report).sort()).toEqual(['accuracy', 'classNames', 'confusion', 'count', 'loss']);
     expect(report.classNames).toEqual(['circles', 'squares']);
-    expect(report.count).toBe(80);
-    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80);
-    expect(report.confusion[0][0] + report.confusion[1][1]).toBe(Math.round(report.accuracy * 80));
-    // The last epoch's val_accuracy is the same measurement, made during training.
+    expect(report.count).toBe(24);
+    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(24);
+    expect(report.confusion[0][0] + report.confusion[1][1]).toBe(Math.round(report.accuracy * 24));
+    // The last epoch's val_accuracy and val_loss are the same measurement, made during training.
     expect(report.accuracy).toBeCloseTo(history.val_accuracy[EPOCHS - 1], 6);
-    expect(report.accuracy).toBeGreaterThanOrEqual(0.75);
+    expect(report.loss).toBeCloseTo(history.val_loss[EPOCHS - 1], 4);
   });
 
   it('the ONNX file loads in onnxruntime-node and agrees with the saved model within 1e-4', async () => {
