@@ -85,7 +85,7 @@ function buildProgram(io: CliIo): Command {
     .argument('<DATA>', 'image folder laid out as DATA/<class>/<images>')
     .requiredOption('--out <file>', 'PNG file to write')
     .option('--augment <spec>', 'augmentations, e.g. flip,rotate=0.1')
-    .option('--image-size <px>', 'size of each picture: N or HxW', imageSize, [180, 180] as [number, number])
+    .addOption(new Option('--image-size <px>', 'size of each picture: N or HxW').argParser(imageSize).default([180, 180], '180'))
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 1337)
     .action(async (data: string, opts: { out: string; augment?: string; imageSize: [number, number]; seed: number }) => {
       const grid = await previewCommand(data, opts);
@@ -97,9 +97,9 @@ function buildProgram(io: CliIo): Command {
     .description("train a CNN on DATA (flags mirror the Keras tutorial, with Keras's defaults); checkpoints every epoch")
     .argument('<DATA>', 'image folder laid out as DATA/<class>/<images>')
     .requiredOption('--out <RUN>', 'run folder: model/, checkpoints/, history.json, curves.png')
-    .option('--image-size <px>', 'input size: N or HxW', imageSize, [180, 180] as [number, number])
+    .addOption(new Option('--image-size <px>', 'input size: N or HxW').argParser(imageSize).default([180, 180], '180'))
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 32)
-    .option('--epochs <n>', 'epochs to train (with --resume: the new total)', positiveInt('--epochs'), 30)
+    .option('--epochs <n>', 'epochs to train (with --resume: the new total)', positiveInt('--epochs'), 25)
     .option('--validation-split <f>', 'fraction held out for validation', fraction('--validation-split'), 0.2)
     .option('--seed <n>', 'seed of the split, shuffling, augmentation and initial weights', nonNegativeInt('--seed'), 1337)
     .option('--augment <spec>', 'augmentations applied to training batches ("none" for none)', 'flip,rotate=0.1')

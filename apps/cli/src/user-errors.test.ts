@@ -38,6 +38,7 @@ describe('user errors: exit 1, one line saying what was wrong and what to do, no
     ['empty folder', () => ['train', join(dir, 'empty'), '--out', join(dir, 'r')], /data folder ".*empty" is empty .*expected DATA\/<class>/],
     ['one class only', () => ['train', join(dir, 'one'), '--out', join(dir, 'r')], /has only one class \("cats"\); a classifier needs at least 2: add a folder of images per class/],
     ['image size not a number', () => ['train', data, '--out', join(dir, 'r'), '--image-size', 'big'], /--image-size expects a number of pixels such as 180, or HEIGHTxWIDTH .*received "big"/],
+    ['image too small for the tutorial CNN', () => ['train', data, '--out', join(dir, 'r'), '--image-size', '12x16'], /--image-size 12x16 is too small for seed-cnn, which halves the picture 4 times; use at least 16/],
     ['unknown backend (train)', () => ['train', data, '--out', join(dir, 'r'), '--backend', 'tpu'], /unknown backend "tpu"; expected one of: auto, cpu, wasm, cuda/],
     ['unknown backend (predict)', () => ['predict', run, img(), '--backend', 'tpu'], /unknown backend "tpu"; expected one of: auto, cpu, wasm, cuda, onnx/],
     ['malformed model.json', () => ['predict', join(dir, 'bad-json'), img()], /cannot load the model in ".*bad-json": .*model\.json: bad JSON.*train again, or point at a checkpoint/],

@@ -194,6 +194,9 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   }
   if (config.model !== 'seed-cnn' && !options.resume) config.model = resolve(config.model);
   // Cheap checks first: a typo must not wait for a pass over the images.
+  if (config.model === 'seed-cnn' && Math.min(...config.imageSize) < 16) {
+    throw new UserError(`train: --image-size ${config.imageSize.join('x')} is too small for seed-cnn, which halves the picture 4 times; use at least 16 (the tutorial uses 180)`);
+  }
   const aug = parseAugmentSpec(config.augment, { seed: config.seed });
   const classes = await checkDataFolder('train', data, 2);
   await writableDir('train', '--out', run);
