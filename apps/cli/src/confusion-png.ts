@@ -17,12 +17,14 @@ export function confusionSvg(r: EvaluateReport): string {
   const label = Math.min(160, 12 + 8 * Math.max(...r.classNames.map((c) => c.length)));
   const left = label + 30;
   const top = 70;
-  const width = left + k * cell + 20;
+  const title = `Confusion matrix: accuracy ${(100 * r.accuracy).toFixed(1)}% of ${r.count}`;
+  // Wide enough for the title too (about 9 px per bold 15 px character).
+  const width = Math.max(left + k * cell + 20, title.length * 9 + 20);
   const height = top + k * cell + 50;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Confusion matrix: accuracy ${(100 * r.accuracy).toFixed(1)}% of ${r.count}</text>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(title)}</text>`,
     `<text x="${left + (k * cell) / 2}" y="${top - 28}" text-anchor="middle" font-size="12">predicted</text>`,
     `<text transform="translate(14 ${top + (k * cell) / 2}) rotate(-90)" text-anchor="middle" font-size="12">true</text>`,
   ];

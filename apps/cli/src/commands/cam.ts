@@ -69,7 +69,8 @@ export async function camCommand(
       await writeOverlay(out, original, cam);
       overlays.push(out);
       const className = classNames[cam.classIndex] ?? `class_${cam.classIndex}`;
-      items.push({ image: original, cam, title: `${basename(file)}: ${className}` });
+      // Titles are short (the grid truncates them): the predicted class; the file is in the overlay's name.
+      items.push({ image: original, cam, title: className });
       const heatmap = Array.from({ length: cam.height }, (_, r) => Array.from(cam.heatmap.subarray(r * cam.width, (r + 1) * cam.width)));
       // computeCam's peak is in model-input pixels; the file may be larger (training stretches it to the input size).
       const peak: [number, number] = [Math.round((cam.peak[0] * original.height) / h), Math.round((cam.peak[1] * original.width) / w)];
