@@ -146,7 +146,7 @@ export function formatDemo(r: DemoResult): string {
     ...r.made.map(([label, path]) => `  ${label.padEnd(width)}  ${path}`),
     '',
     'Next:',
-    `  cnnkit predict ${r.train.files.model} ${join(r.data, r.evaluation.classNames[0], '<file>')}`,
+    `  cnnkit predict ${r.train.files.model} ${r.cam.rows[0]?.file ?? '<image>'}`,
     `  cnnkit predict ${r.train.files.model} --backend onnx ${r.cam.rows[0]?.file ?? '<image>'}`,
     `  cnnkit summary ${r.train.files.model}`,
     `  cnnkit train PetImages --out run  # your own folder, laid out as PetImages/Cat, PetImages/Dog`,
