@@ -101,7 +101,7 @@ export async function demoCommand(options: DemoOptions): Promise<DemoResult> {
 
   step(6, 'CAM: where the model looks, on a few validation pictures (Grad-CAM overlays)');
   // The first validation pictures of each class, so both classes are explained.
-  const files = evaluationFiles(data, train, 2);
+  const files = evaluationFiles(train, 2);
   const cam = await camCommand(join(run, 'model'), files, { out: join(run, 'cam'), method: 'gradcam', backend: train.backend === 'onnx' ? 'auto' : train.backend });
   log(formatCam(cam));
 
@@ -126,7 +126,7 @@ export async function demoCommand(options: DemoOptions): Promise<DemoResult> {
 }
 
 /** `perClass` validation pictures of each class (the split `train` held out). */
-function evaluationFiles(_data: string, train: TrainResult, perClass: number): string[] {
+function evaluationFiles(train: TrainResult, perClass: number): string[] {
   const picked: string[] = [];
   for (const c of train.classNames) picked.push(...train.validationFiles.filter((f) => f.className === c).slice(0, perClass).map((f) => f.file));
   return picked;
