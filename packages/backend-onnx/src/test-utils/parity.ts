@@ -22,7 +22,7 @@ export function values(count: number, seed = 1, ties = false): Float32Array {
 export interface ParityResult {
   wasmLosses: number[];
   ortLosses: number[];
-  /** Largest |wasm - ort| over every weight after the steps, and where. */
+  /** Largest |wasm - ort| over every weight and optimizer slot after the steps, and where. */
   maxWeightDiff: number;
   worst: string;
   /** Largest |Δw| on wasm (so a test can check the step moved the weights at all). */
@@ -74,7 +74,25 @@ export async function compareSteps(
       maxUpdate = Math.max(maxUpdate, Math.abs(va[i] - v0[i]));
     }
   }
-  for (const t of [...a.values(), ...b.values(), ...start.values()]) t.dispose();
+  // The optimizer state written back (checkpoints resume from it): same slots, same step count.
+  const sa = ref.compiled!.optimizer.getState();
+  const sb = ort.compiled!.optimizer.getState();
+  if (sa.iterations !== sb.iterations) throw new Error(`optimizer iterations: wasm ${sa.iterations}, ort ${sb.iterations}`);
+  if ([...sa.slots.keys()].sort().join() !== [...sb.slots.keys()].sort().join()) {
+    throw new Error(`optimizer slots: wasm ${[...sa.slots.keys()].join(', ')}; ort ${[...sb.slots.keys()].join(', ')}`);
+  }
+  for (const [key, t] of sa.slots) {
+    const va = t.dataSync();
+    const vb = sb.slots.get(key)!.dataSync();
+    for (let i = 0; i < va.length; i++) {
+      const d = Math.abs(va[i] - vb[i]) / (options.relative ? Math.max(1, Math.abs(va[i])) : 1);
+      if (d > maxWeightDiff) {
+        maxWeightDiff = d;
+        worst = `slot ${key}[${i}]: wasm ${va[i]}, ort ${vb[i]}`;
+      }
+    }
+  }
+  for (const t of [...a.values(), ...b.values(), ...start.values(), ...sa.slots.values(), ...sb.slots.values()]) t.dispose();
   ref.dispose();
   ort.dispose();
   return { wasmLosses, ortLosses, maxWeightDiff, worst, maxUpdate };
