@@ -101,7 +101,12 @@ function unsupported(layer: Layer): never {
   );
 }
 
-function lowerLayer(ctx: LoweringContext, layer: Layer): LayerLowering | null {
+/** A ReLU convolution straight into a max-pool: the pool applies the ReLU (same values and gradients, less work). */
+function reluBeforePool(layer: Layer | undefined, next: Layer | undefined): boolean {
+  return layer?.className === 'Conv2D' && (layer as Conv2D).activation === 'relu' && next?.className === 'MaxPooling2D';
+}
+
+function lowerLayer(ctx: LoweringContext, layer: Layer, previous: Layer | undefined, next: Layer | undefined): LayerLowering | null {
   const className = layer.className as LayerClassName;
   switch (className) {
     case 'InputLayer':
@@ -109,9 +114,9 @@ function lowerLayer(ctx: LoweringContext, layer: Layer): LayerLowering | null {
     case 'Rescaling':
       return lowerRescaling(ctx, layer as Rescaling);
     case 'Conv2D':
-      return lowerConv2d(ctx, layer as Conv2D);
+      return lowerConv2d(ctx, layer as Conv2D, { deferRelu: reluBeforePool(layer, next) });
     case 'MaxPooling2D':
-      return lowerMaxPooling2d(ctx, layer as MaxPooling2D);
+      return lowerMaxPooling2d(ctx, layer as MaxPooling2D, { reluFirst: reluBeforePool(previous, layer) });
     case 'AveragePooling2D':
       return lowerAveragePooling2d(ctx, layer as AveragePooling2D);
     case 'GlobalAveragePooling2D':
@@ -229,8 +234,8 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
       : { name: image, shape: [batch, ...inputShape], layout: 'flat' };
   const lowered: { layer: Layer; lowering: LayerLowering; hasWeightsBefore: boolean }[] = [];
   let trainableSoFar = false;
-  for (const layer of layers) {
-    const lowering = lowerLayer(ctx, layer);
+  for (const [i, layer] of layers.entries()) {
+    const lowering = lowerLayer(ctx, layer, layers[i - 1], layers[i + 1]);
     if (lowering === null) continue;
     lowered.push({ layer, lowering, hasWeightsBefore: trainableSoFar });
     x = lowering.forward(x);

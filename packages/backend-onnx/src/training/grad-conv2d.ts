@@ -24,11 +24,15 @@ export function oneHotWindowKernel(inChannels: number, kh: number, kw: number): 
  *   fastest), summed over the batch;
  * - input gradient: ConvTranspose with the same kernel, pads and an output padding that
  *   restores the input size (TF's asymmetric `same` pads included).
+ * With `deferRelu` (a MaxPooling2D follows) the layer outputs its pre-activation and
+ * the pooling layer applies the ReLU after pooling.
  */
-export function lowerConv2d(ctx: LoweringContext, layer: Conv2D): LayerLowering {
+export function lowerConv2d(ctx: LoweringContext, layer: Conv2D, options: { deferRelu?: boolean } = {}): LayerLowering {
   const { b } = ctx;
   const name = layer.name!;
-  const activation = checkActivation(`Conv2D "${name}"`, layer.activation, ['linear', 'relu', 'sigmoid']);
+  const declared = checkActivation(`Conv2D "${name}"`, layer.activation, ['linear', 'relu', 'sigmoid']);
+  // A following max-pool applies the ReLU on its (4x smaller) output instead: see lowerMaxPooling2d.
+  const activation = options.deferRelu === true && declared === 'relu' ? 'linear' : declared;
   if (layer.dilationRate[0] !== 1 || layer.dilationRate[1] !== 1) {
     throw new CnnkitError('UNSUPPORTED_LAYER', `compileTrainingGraph: Conv2D "${name}" has dilationRate [${layer.dilationRate}]; the ORT training engine supports dilation [1, 1]`);
   }

@@ -9,8 +9,14 @@ import { count, tfPads, type LayerLowering, type LoweringContext, type Sym } fro
  * order, TensorFlow's tie rule), so ties are exact. Non-overlapping windows use
  * MaxUnpool; overlapping ones (stride < pool) must add, so they scatter with
  * ScatterElements(reduction = add) into the flattened input.
+ *
+ * `reluFirst` (the Conv2D before has a deferred ReLU): `maxpool(relu(z)) = relu(maxpool(z))`,
+ * and the gradients agree too, ties included — where a window's maximum is positive
+ * both pick the same first maximum; where it is <= 0 both gradients are zero (TF's
+ * ReLU gradient is 0 at 0). So the ReLU and its Where run on the pooled tensor, a
+ * quarter of the size, and the convolution stays a plain Conv.
  */
-export function lowerMaxPooling2d(ctx: LoweringContext, layer: MaxPooling2D): LayerLowering {
+export function lowerMaxPooling2d(ctx: LoweringContext, layer: MaxPooling2D, options: { reluFirst?: boolean } = {}): LayerLowering {
   const { b } = ctx;
   const name = layer.name!;
   const [kh, kw] = layer.poolSize;
@@ -33,11 +39,12 @@ export function lowerMaxPooling2d(ctx: LoweringContext, layer: MaxPooling2D): La
         attr.ints('pads', pads),
       ]);
       indices = idx;
-      y = { name: out, shape: [n, c, ph.out, pw.out], layout: 'NCHW' };
+      y = { name: options.reluFirst === true ? b.op('Relu', [out], `${name}/relu`) : out, shape: [n, c, ph.out, pw.out], layout: 'NCHW' };
       return y;
     },
-    backward(dy, needInputGrad) {
+    backward(dyOut, needInputGrad) {
       if (!needInputGrad) return null;
+      const dy = options.reluFirst === true ? b.op('Where', [b.op('Greater', [y.name, b.scalar(0)], `${name}/relu_mask`), dyOut, b.scalar(0)], `${name}/drelu`) : dyOut;
       if (sh >= kh && sw >= kw) {
         return b.op('MaxUnpool', [dy, indices, b.int64('output_shape', x.shape)], `${name}/dx`, [
           attr.ints('kernel_shape', [kh, kw]),
