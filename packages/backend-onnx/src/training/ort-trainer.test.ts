@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Conv2D, Dense, Dropout, Flatten, GlobalMaxPooling2D, loadModel, Rmsprop, saveModel, seedCnn, Sequential, Sgd } from '@cnnkit/layers';
 import { CnnkitError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasm, values } from '../test-utils/parity.js';
+import { useWasm, values } from './test-utils/parity.js';
 import { compileTrainingGraph } from './compile-training-graph.js';
 import { ortTrainingSupport } from './capability.js';
 import { createOrtTrainer } from './ort-trainer.js';

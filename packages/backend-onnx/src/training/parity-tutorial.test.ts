@@ -1,7 +1,7 @@
 import { seedCnn, Sgd } from '@cnnkit/layers';
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareSteps, useWasm, values } from '../test-utils/parity.js';
+import { compareSteps, useWasm, values } from './test-utils/parity.js';
 
 beforeAll(useWasm);
 

@@ -1,7 +1,7 @@
 import { wasmBackend } from '@cnnkit/backend-wasm';
 import { trainStep, type CompileArgs, type Model } from '@cnnkit/layers';
 import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
-import { createOrtTrainer } from '../training/ort-trainer.js';
+import { createOrtTrainer } from '../ort-trainer.js';
 
 /** Activates the wasm backend: the reference engine the ORT engine must match. */
 export async function useWasm(): Promise<void> {
