@@ -39,6 +39,7 @@ export class OrtTrainer implements TrainingEngine {
   /** Optimizer slots by `path/slot`. */
   #slots = new Map<string, Float32Array>();
   #loaded = false;
+  #layoutGraph: TrainingGraph | null = null;
 
   constructor(model: Model, ort: typeof Ort, options: OrtTrainerOptions = {}) {
     if (model.compiled === null) {
@@ -71,9 +72,24 @@ export class OrtTrainer implements TrainingEngine {
     return { graph: entry.graph, session: await entry.session };
   }
 
+  /**
+   * Which weights and slots the graphs read, in graph layout. The same for every batch
+   * size, so any compiled graph answers; before the first step one is compiled
+   * without a session (no onnxruntime work for a batch size that may never run).
+   */
+  #layout(): TrainingGraph {
+    const first = this.#graphs.values().next();
+    if (!first.done) return first.value.graph;
+    if (this.#layoutGraph === null) {
+      const c = this.model.compiled!;
+      this.#layoutGraph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize: 1 });
+    }
+    return this.#layoutGraph;
+  }
+
   /** Reads the weights and optimizer slots from the model (missing slots start at zero, as Keras). */
-  async begin(): Promise<void> {
-    const { graph } = await this.graphFor(this.#anyBatch());
+  begin(): void {
+    const graph = this.#layout();
     const values = this.model.getWeights();
     try {
       this.#weights = new Map(graph.params.map((p) => [p.path, toGraphLayout(values.get(p.path)!.dataSync(), p.kerasShape, p.layout)]));
@@ -95,9 +111,9 @@ export class OrtTrainer implements TrainingEngine {
   }
 
   /** Writes the weights and optimizer state into the model and its optimizer. */
-  async end(): Promise<void> {
+  end(): void {
     if (!this.#loaded) return;
-    const { graph } = await this.graphFor(this.#anyBatch());
+    const graph = this.#layout();
     const weights = new Map(graph.params.map((p) => [p.path, tf.tensor(toKerasLayout(this.#weights.get(p.path)!, p.graphShape, p.layout), [...p.kerasShape])] as const));
     const slots = new Map(
       graph.slots.map((s) => {
@@ -125,7 +141,7 @@ export class OrtTrainer implements TrainingEngine {
    */
   async step(xs: readonly StepInput[], ys: readonly (tf.Tensor | Float32Array)[], classWeight?: Record<number, number>): Promise<EngineStepResult> {
     if (xs.length !== 1 || ys.length !== 1) throw new ShapeError(`OrtTrainer.step: expected one image tensor and one label tensor, received ${xs.length} and ${ys.length}`);
-    if (!this.#loaded) await this.begin();
+    if (!this.#loaded) this.begin();
     const images = xs[0] instanceof tf.Tensor ? (xs[0].dataSync() as Float32Array) : xs[0];
     const example = count(this.model.inputs[0].shape.slice(1) as number[]);
     const n = images.length / example;
@@ -161,8 +177,8 @@ export class OrtTrainer implements TrainingEngine {
 
   /** Current weights in Keras layout by path (copies), without touching the model. */
   weights(): Map<string, Float32Array> {
-    const graph = this.#graphs.values().next().value?.graph;
-    if (graph === undefined || !this.#loaded) return new Map();
+    if (!this.#loaded) this.begin();
+    const graph = this.#layout();
     return new Map(graph.params.map((p) => [p.path, toKerasLayout(this.#weights.get(p.path)!, p.graphShape, p.layout)]));
   }
 
@@ -170,11 +186,6 @@ export class OrtTrainer implements TrainingEngine {
   async dispose(): Promise<void> {
     for (const { session } of this.#graphs.values()) await (await session).release();
     this.#graphs.clear();
-  }
-
-  #anyBatch(): number {
-    const first = this.#graphs.keys().next();
-    return first.done ? 1 : first.value;
   }
 
   /** Labels as `[N, units]` floats; sparse class indices become one-hot rows. */
