@@ -7,7 +7,8 @@ import type { LayerLowering, LoweringContext, Sym } from './lowering.js';
  * BatchNormalization in training mode (Keras): normalises with the batch mean and
  * biased variance, outputs the moving statistics `moving * momentum + batch * (1 - momentum)`
  * as updated values, and back-propagates through the batch statistics:
- * `dx = invstd (dx̂ - mean(dx̂) - x̂ mean(dx̂ x̂))` with `dx̂ = dy γ`.
+ * `dx = invstd (dx̂ - mean(dx̂) - x̂ mean(dx̂ x̂))` with `dx̂ = dy γ`. A frozen layer
+ * (`trainable` false) normalises with the moving statistics and updates nothing.
  */
 export function lowerBatchNormalization(ctx: LoweringContext, layer: BatchNormalization): LayerLowering {
   const { b } = ctx;
@@ -32,9 +33,15 @@ export function lowerBatchNormalization(ctx: LoweringContext, layer: BatchNormal
       axes = rank === 4 ? [0, 2, 3] : [0];
       bshape = rank === 4 ? [1, c, 1, 1] : [1, c];
       const bs = b.int64('shape', bshape);
-      const mean = b.op('ReduceMean', [x.name], `${name}/mean`, [attr.ints('axes', axes), attr.int('keepdims', 1)]);
+      // A frozen layer (trainable false) normalises with its moving statistics, as Keras.
+      const frozen = !layer.trainable;
+      const mean = frozen
+        ? b.op('Reshape', [movingMean, bs], `${name}/mean`)
+        : b.op('ReduceMean', [x.name], `${name}/mean`, [attr.ints('axes', axes), attr.int('keepdims', 1)]);
       const xc = b.op('Sub', [x.name, mean], `${name}/xc`);
-      const variance = b.op('ReduceMean', [b.op('Mul', [xc, xc], `${name}/xc2`)], `${name}/var`, [attr.ints('axes', axes), attr.int('keepdims', 1)]);
+      const variance = frozen
+        ? b.op('Reshape', [movingVariance, bs], `${name}/var`)
+        : b.op('ReduceMean', [b.op('Mul', [xc, xc], `${name}/xc2`)], `${name}/var`, [attr.ints('axes', axes), attr.int('keepdims', 1)]);
       invstd = b.op('Reciprocal', [b.op('Sqrt', [b.op('Add', [variance, b.scalar(layer.epsilon)], `${name}/var_eps`)], `${name}/std`)], `${name}/invstd`);
       xhat = b.op('Mul', [xc, invstd], `${name}/xhat`);
       let y = xhat;
@@ -43,6 +50,7 @@ export function lowerBatchNormalization(ctx: LoweringContext, layer: BatchNormal
         y = b.op('Mul', [y, gammaB], `${name}/scaled`);
       }
       if (beta !== null) y = b.op('Add', [y, b.op('Reshape', [beta, bs], `${name}/beta_b`)], `${name}/bn`);
+      if (frozen) return { ...x, name: y };
       const m = layer.momentum;
       const flat = b.int64('shape', [c]);
       const update = (moving: string, batch: string, what: string) =>
@@ -52,6 +60,11 @@ export function lowerBatchNormalization(ctx: LoweringContext, layer: BatchNormal
       return { ...x, name: y };
     },
     backward(dy, needInputGrad) {
+      if (!layer.trainable) {
+        // Constant statistics: the input gradient is dy γ / sqrt(σ² + ε).
+        if (!needInputGrad) return null;
+        return b.op('Mul', [gammaB === null ? dy : b.op('Mul', [dy, gammaB], `${name}/dxhat`), invstd], `${name}/dx`);
+      }
       if (beta !== null) ctx.grad(`${name}/beta`, b.op('ReduceSum', [dy, b.int64('axes', axes)], `${name}/dbeta`, [attr.int('keepdims', 0)]));
       if (gamma !== null) {
         ctx.grad(`${name}/gamma`, b.op('ReduceSum', [b.op('Mul', [dy, xhat], `${name}/dy_xhat`), b.int64('axes', axes)], `${name}/dgamma`, [attr.int('keepdims', 0)]));

@@ -31,6 +31,8 @@ interface Case {
   ties?: boolean;
   /** Integer-valued kernels (set after building), so convolution outputs tie too. */
   integerKernels?: boolean;
+  /** Other weights to set after building. */
+  setup?: (m: Model) => void;
 }
 
 const bin = [[1], [0], [1]];
@@ -107,6 +109,20 @@ const CASES: Case[] = [
     loss: 'categorical_crossentropy',
     labels: three,
   },
+  {
+    name: 'BatchNormalization frozen (trainable false): moving statistics, no update',
+    input: [5, 5, 2],
+    layers: () => [new Conv2D({ filters: 3, kernelSize: 3, seed: 20 }), new BatchNormalization({ trainable: false, movingVarianceInitializer: 'ones' }), new GlobalAveragePooling2D(), new Dense({ units: 3, activation: 'softmax', seed: 21 })],
+    loss: 'sparse_categorical_crossentropy',
+    labels: [1, 2, 0],
+    setup: (m) => {
+      // Non-trivial moving statistics, so using the batch's instead would show.
+      const w = m.getWeights();
+      const next = new Map([...w].map(([k, t]) => [k, k.endsWith('moving_mean') ? tf.tensor([0.3, -0.2, 0.1]) : k.endsWith('moving_variance') ? tf.tensor([2, 0.5, 1.5]) : t] as const));
+      m.setWeights(next);
+      for (const t of [...w.values(), ...next.values()]) t.dispose();
+    },
+  },
 ];
 
 function build(c: Case): () => Model {
@@ -134,7 +150,7 @@ describe('ORT training engine vs the wasm engine, per layer type: one SGD(lr=1) 
     const [h, w, ch] = c.input;
     const x = tf.tensor(values(3 * h * w * ch, 11, c.ties), [3, h, w, ch]);
     const y = Array.isArray(c.labels[0]) ? tf.tensor(c.labels as number[][]) : tf.tensor(c.labels as number[]);
-    const r = await compareSteps(build(c), () => ({ optimizer: new Sgd({ learningRate: 1 }), loss: c.loss }), x, y, 2, { setup: c.integerKernels ? integerKernels : undefined });
+    const r = await compareSteps(build(c), () => ({ optimizer: new Sgd({ learningRate: 1 }), loss: c.loss }), x, y, 2, { setup: c.integerKernels ? integerKernels : c.setup });
     for (let i = 0; i < 2; i++) expect(Math.abs(r.wasmLosses[i] - r.ortLosses[i])).toBeLessThan(1e-5);
     // The step must have moved the weights, or the comparison proves nothing.
     expect(r.maxUpdate).toBeGreaterThan(1e-3);
