@@ -4,9 +4,9 @@ import { Dense } from './dense.js';
 import { Sequential } from './sequential.js';
 import type { Logs } from './callbacks/callback.js';
 import type { EngineStepResult, TrainingEngine } from './training-engine.js';
-import { useCpu } from './test-utils/setup.js';
+import { useTestBackend } from './test-utils/setup.js';
 
-beforeAll(useCpu);
+beforeAll(useTestBackend);
 
 /** An engine that records its calls, returns a fixed loss and fixed probabilities, and sets a known weight at `end`. */
 class RecordingEngine implements TrainingEngine {
