@@ -1,5 +1,9 @@
-import { LOSS_NAMES, OPTIMIZER_NAMES } from '@cnnkit/layers';
-import { ORT_TRAINABLE_LAYERS } from './compile-training-graph.js';
+import type { LossName, OptimizerName } from '@cnnkit/layers';
+import { ORT_TRAINABLE_LAYERS } from './trainable-layers.js';
+
+// Spelled out, not imported: the inference-only plugin reads this without loading @cnnkit/layers.
+const OPTIMIZERS = ['SGD', 'RMSprop', 'Adam', 'AdamW'] as const satisfies readonly OptimizerName[];
+const LOSSES = ['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mean_squared_error'] as const satisfies readonly LossName[];
 
 /** What the ORT training engine can train, for the `onnx` backend plugin's capabilities and `cnnkit backends`. */
 export interface OrtTrainingSupport {
@@ -21,5 +25,5 @@ export interface OrtTrainingSupport {
  * ```
  */
 export function ortTrainingSupport(): OrtTrainingSupport {
-  return { training: true, layers: ORT_TRAINABLE_LAYERS, optimizers: OPTIMIZER_NAMES, losses: LOSS_NAMES, partialBatches: 'own-session' };
+  return { training: true, layers: ORT_TRAINABLE_LAYERS, optimizers: OPTIMIZERS, losses: LOSSES, partialBatches: 'own-session' };
 }

@@ -32,20 +32,10 @@ import { lowerRescaling } from './grad-rescaling.js';
 import { emitLossHead } from './loss-head.js';
 import type { FeedSpec, LayerLowering, LoweringContext, ParamLayout, ParamSpec, Sym } from './lowering.js';
 import { optimizerGraph } from './optimizer-update.js';
+import { ORT_TRAINABLE_LAYERS } from './trainable-layers.js';
 
-/** Layer classes the ORT training engine compiles. */
-export const ORT_TRAINABLE_LAYERS = [
-  'InputLayer',
-  'Rescaling',
-  'Conv2D',
-  'MaxPooling2D',
-  'AveragePooling2D',
-  'GlobalAveragePooling2D',
-  'Dense',
-  'Flatten',
-  'Dropout',
-  'BatchNormalization',
-] as const satisfies readonly LayerClassName[];
+export { ORT_TRAINABLE_LAYERS };
+
 
 export interface TrainingGraphOptions {
   loss: LossName | 'mse' | LossSpec;
