@@ -29,8 +29,8 @@ describe('cnnkit backends', () => {
     }
     expect(byName.cuda).toMatchObject({ available: false, device: 'gpu', training: true });
     expect(byName.cuda.reason).toContain('npm install @tensorflow/tfjs-node-gpu');
-    // onnx: onnxruntime-node infers only, and reports its own version.
-    expect(byName.onnx).toMatchObject({ available: true, reason: null, device: 'cpu', training: false, threads: 1, version: '1.30.0' });
+    // onnx: onnxruntime-node runs exported files and the ORT training engine, and reports its own version.
+    expect(byName.onnx).toMatchObject({ available: true, reason: null, device: 'cpu', training: true, threads: 1, version: '1.30.0' });
     expect(Object.keys(byName.cpu).sort()).toEqual(['available', 'device', 'name', 'reason', 'threads', 'training', 'version']);
   });
 
@@ -39,7 +39,7 @@ describe('cnnkit backends', () => {
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(/^backend\s+available\s+device\s+training\s+threads\s+version$/);
     expect(stdout).toMatch(/^wasm\s+yes\s+cpu\s+yes\s+1\s+4\.22\.0/m);
-    expect(stdout).toMatch(/^onnx\s+yes\s+cpu\s+no\s+1\s+1\.30\.0$/m);
+    expect(stdout).toMatch(/^onnx\s+yes\s+cpu\s+yes\s+1\s+1\.30\.0$/m);
   });
 });
 

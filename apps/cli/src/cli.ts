@@ -27,6 +27,8 @@ import {
   positiveInt,
   positiveNumber,
   trainBackend,
+  fitBackend,
+  type FitBackend,
   type InferBackend,
   type TrainBackend,
 } from './options.js';
@@ -106,9 +108,9 @@ function buildProgram(io: CliIo): Command {
     .option('--model <name>', 'seed-cnn (the tutorial CNN) or a model.json architecture file', 'seed-cnn')
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(Object.keys(OPTIMIZERS)).default('rmsprop'))
     .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
-    .option('--backend <name>', 'auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .option('--backend <name>', 'auto, cpu, wasm, cuda, or onnx (the ONNX Runtime training engine)', fitBackend, 'auto' as FitBackend)
     .option('--resume', 'continue the run in --out from its newest checkpoint')
-    .action(async (data: string, opts: TrainConfig & { out: string; backend: TrainBackend; resume?: boolean; optimizer: OptimizerFlag }, cmd: Command) => {
+    .action(async (data: string, opts: TrainConfig & { out: string; backend: FitBackend; resume?: boolean; optimizer: OptimizerFlag }, cmd: Command) => {
       const keys: (keyof TrainConfig)[] = ['imageSize', 'batchSize', 'epochs', 'validationSplit', 'seed', 'augment', 'model', 'optimizer', 'lr'];
       const explicit = new Set(keys.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
       const result = await trainCommand(data, { ...opts, resume: opts.resume === true, explicit, progress: io.progress, log });

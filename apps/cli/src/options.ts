@@ -51,10 +51,17 @@ export type TrainBackend = Exclude<BackendName, 'onnx'> | 'auto';
 /** Backends that run inference: `onnx` runs the exported `model.onnx`. */
 export type InferBackend = BackendName | 'auto';
 
+/** `train` also takes `onnx`: the ONNX Runtime training engine of @cnnkit/backend-onnx. */
+export type FitBackend = TrainBackend | 'onnx';
+
+export function fitBackend(value: string): FitBackend {
+  return value === 'onnx' ? 'onnx' : trainBackend(value);
+}
+
 export function trainBackend(value: string): TrainBackend {
   const names = ['auto', ...BACKEND_NAMES.filter((n) => n !== 'onnx')];
   if (value === 'onnx') {
-    throw new InvalidArgumentError('--backend onnx cannot train yet (the ONNX Runtime training engine has not landed); use auto, cpu, wasm or cuda');
+    throw new InvalidArgumentError('--backend onnx runs exported files and trains (cnnkit train --backend onnx), but this command needs a tfjs backend; use auto, cpu, wasm or cuda');
   }
   if (!names.includes(value)) throw new InvalidArgumentError(`unknown backend "${value}"; expected one of: ${names.join(', ')}`);
   return value as TrainBackend;

@@ -7,7 +7,7 @@ describe('onnxBackend', () => {
   it('is an inference-only plugin that reports onnxruntime-node and its version', async () => {
     const plugin = onnxBackend();
     expect(plugin.name).toBe('onnx');
-    expect(plugin.capabilities()).toEqual({ device: 'cpu', training: false, inference: true, threads: 1 });
+    expect(plugin.capabilities()).toEqual({ device: 'cpu', training: true, inference: true, threads: 1 });
     expect(plugin.version()).toBeNull();
     expect(await plugin.isAvailable()).toEqual({ available: true });
     expect(plugin.version()).toBe('1.30.0');

@@ -47,7 +47,9 @@ export function onnxBackend(options: OnnxBackendOptions = {}): BackendPlugin {
     packageName: '@cnnkit/backend-onnx',
     priority: 10,
     isAvailable: tryLoad,
-    capabilities: () => ({ device: 'cpu', training: false, inference: true, threads: 1 }),
+    // Trains through the ORT training engine (`cnnkit train --backend onnx`,
+    // `createOrtTrainer` from @cnnkit/backend-onnx/training) and runs exported files.
+    capabilities: () => ({ device: 'cpu', training: true, inference: true, threads: 1 }),
     version: () => (loaded === null ? null : (loaded.env.versions.node ?? loaded.env.versions.common ?? 'unknown')),
     activate: async () => {
       const availability = await tryLoad();

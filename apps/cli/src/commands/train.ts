@@ -12,12 +12,13 @@ import {
   type Model,
   type OptimizerName,
 } from '@cnnkit/layers';
+import { createOrtTrainer } from '@cnnkit/backend-onnx/training';
 import { createRng, tf, type BackendName } from '@cnnkit/tensor-core';
 import { writeFileAtomic } from '../atomic.js';
 import { writeCurves } from '../curves.js';
 import { checkDataFolder } from '../data-folder.js';
 import { useBackend } from '../model-dir.js';
-import type { TrainBackend } from '../options.js';
+import type { FitBackend } from '../options.js';
 import { latestCheckpoint, listCheckpoints, pruneCheckpoints, runPaths } from '../run-dir.js';
 import { UserError } from '../user-error.js';
 import { writableDir } from '../writable.js';
@@ -43,7 +44,7 @@ export interface TrainConfig {
 
 export interface TrainOptions extends TrainConfig {
   out: string;
-  backend: TrainBackend;
+  backend: FitBackend;
   resume: boolean;
   /** Which settings the user gave explicitly (with `--resume`, these must match the run's, except `epochs`). */
   explicit: ReadonlySet<keyof TrainConfig>;
@@ -200,7 +201,10 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   const aug = parseAugmentSpec(config.augment, { seed: config.seed });
   const classes = await checkDataFolder('train', data, 2);
   await writableDir('train', '--out', run);
-  const backend = await useBackend(options.backend, 'train');
+  // The ONNX Runtime engine runs the training steps; tfjs (wasm) still runs
+  // validation, metrics and the saved model, which must load anywhere.
+  const onOrt = options.backend === 'onnx';
+  const backend: BackendName = onOrt ? (await useBackend('wasm', 'train'), 'onnx') : await useBackend(options.backend as Exclude<FitBackend, 'onnx'>, 'train');
   log(`train: backend ${backend}, ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
 
   const classNames = classes.map((c) => c.className);
@@ -241,7 +245,9 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
     const metadata = { classNames, training };
     const pipeline = aug.length === 0 ? null : augmentation(aug, { seed: config.seed });
     if (initialEpoch < config.epochs) {
+      const engine = onOrt ? await createOrtTrainer(model) : undefined;
       await model.fit(trainingBatches(train, pipeline, config.seed), {
+        engine,
         epochs: config.epochs,
         initialEpoch,
         validationData: val === null ? undefined : labelled(val),
