@@ -1,5 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { benchDataPipeline, type BenchDataResult } from '@cnnkit/data';
 import type { BenchOutcome } from './bench-result.js';
+import { runChild } from './run-child.js';
+
+const MEMORY_CHILD = fileURLToPath(new URL('../dist/data-memory-child.js', import.meta.url));
 
 export interface DecodeBenchOptions {
   size: number;
@@ -27,7 +31,16 @@ export async function benchDecode(options: DecodeBenchOptions): Promise<BenchOut
   }
 }
 
-/** Peak RSS of the pipeline over 5k and 50k files (minutes; behind `--data-memory`): memory must not grow with the folder. */
-export function benchDataMemory(log: (line: string) => void, counts: readonly number[] = [5000, 50000]): Promise<BenchDataResult[]> {
-  return benchDataPipeline({ counts, log });
+/**
+ * Peak RSS of the pipeline over 5k and 50k files (minutes; behind `--data-memory`): memory
+ * must not grow with the folder. Runs in a child process (see data-memory-child.ts).
+ */
+export async function benchDataMemory(log: (line: string) => void, counts: readonly number[] = [5000, 50000]): Promise<BenchDataResult[]> {
+  const out = await runChild(process.execPath, ['--expose-gc', MEMORY_CHILD, JSON.stringify(counts)], 60 * 60_000);
+  const rows = out.records[0]?.rows;
+  if (out.code !== 0 || !Array.isArray(rows)) {
+    log(`data pipeline memory: failed (exit ${out.code}): ${out.stderrTail}`);
+    return [];
+  }
+  return rows as BenchDataResult[];
 }
