@@ -2,17 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { decode as decodeBmp } from 'bmp-ts';
 import sharp, { type KernelEnum, type OutputInfo, type Sharp } from 'sharp';
+import type { RawImage } from './resize-pixels.js';
 
 /** How many channels the decoded pixels have: Keras's `color_mode`. */
 export type ColorMode = 'rgb' | 'grayscale' | 'rgba';
 
-/** Interleaved (HWC) 8-bit pixels. */
-export interface RawImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  channels: number;
-}
+export type { RawImage } from './resize-pixels.js';
 
 /**
  * Default decompression-bomb guard: Pillow's `DecompressionBombError` threshold

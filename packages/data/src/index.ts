@@ -2,6 +2,7 @@ export { checkImages, type BrokenFile, type CheckOptions, type CheckReport } fro
 export { quarantine, type QuarantineResult } from './quarantine.js';
 export { decodeImage, DEFAULT_PIXEL_LIMIT, ImageDecodeError, type ColorMode, type DecodeOptions, type RawImage } from './decode-image.js';
 export { resizeImage, type Interpolation } from './resize-image.js';
+export { cropToAspect, resizePixels, type PixelInterpolation } from './resize-pixels.js';
 export { IMAGE_EXTENSIONS } from './image-files.js';
 export type { CacheOption } from './image-cache.js';
 export type { LabelMode } from './labels.js';

@@ -8,6 +8,7 @@ import type { Model } from './model.js';
 import { createOptimizer, type OptimizerSpec } from './optimizers/create-optimizer.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { formatKerasShape } from './shape.js';
+import type { TrainingEngine } from './training-engine.js';
 
 /** One batch: inputs and labels, under any of the names cnnkit's data packages use. */
 export type Batch =
@@ -76,6 +77,11 @@ export interface FitOptions {
    * (data pipelines hand over fresh tensors), false for arrays and whole tensors.
    */
   disposeBatches?: boolean;
+  /**
+   * Runs the steps on another engine (e.g. the ORT training engine) instead of the
+   * model's tfjs backend; the loop, callbacks and checkpoints stay the same.
+   */
+  engine?: TrainingEngine;
 }
 
 /** Validates and stores the training configuration (see `Model.compile`). */
@@ -266,6 +272,21 @@ export function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classW
   return loss;
 }
 
+/** One step on an external engine, with the same metric update as `trainStep`. */
+async function engineStep(model: Model, engine: TrainingEngine, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): Promise<number> {
+  const c = requireCompiled(model, 'fit');
+  checkLabels(model, ys, 'fit');
+  const { loss, predictions } = await engine.step(xs, ys, classWeight);
+  if (c.metricNames.length > 0) {
+    const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+    const probs = predictions.map((p, i) => tf.tensor(p, [xs[0].shape[0] ?? 1, ...model.outputs[i].shape.slice(1).map((d) => d ?? 1)]));
+    updateMetrics(c, ys, probs, sw);
+    for (const p of probs) p.dispose();
+    sw?.dispose();
+  }
+  return loss;
+}
+
 /** Trains a compiled model; see `Model.fit`. */
 export async function fitModel(model: Model, data: DataSource, options: FitOptions = {}): Promise<History> {
   const c = requireCompiled(model, 'fit');
@@ -293,6 +314,7 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
       const dispose = options.disposeBatches ?? owned;
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, { epochs, steps: steps ?? knownSteps });
       for (const list of c.metrics) for (const m of list) m.reset();
+      await options.engine?.begin();
       let lossSum = 0;
       let seen = 0;
       let step = 0;
@@ -301,7 +323,7 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
         step++;
         let loss: number;
         try {
-          loss = trainStep(model, xs, ys, options.classWeight);
+          loss = options.engine === undefined ? trainStep(model, xs, ys, options.classWeight) : await engineStep(model, options.engine, xs, ys, options.classWeight);
         } finally {
           if (dispose) for (const t of [...xs, ...ys]) t.dispose();
         }
@@ -320,6 +342,8 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
       }
       if (step === 0) throw new CnnkitError('INVALID_DATA', `fit: epoch ${epoch + 1} received no batches; is the data iterable only once? Pass a function (epoch) => batches`);
       knownSteps = step;
+      // The model's weights are the engine's again before anyone reads them.
+      await options.engine?.end();
       const logs: Logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
       if (options.validationData !== undefined) {
         const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize });

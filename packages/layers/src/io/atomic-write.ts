@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// The Node modules are imported when a file is written, not when this module is
+// loaded, so a browser bundle of @cnnkit/layers (which never saves) needs no
+// stand-ins for them: bundlers refuse static named imports of Node built-ins.
 
 /**
  * Writes a file so that readers see the old content or the complete new content,
@@ -15,6 +15,11 @@ import { basename, dirname, join } from 'node:path';
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const [{ randomBytes }, { mkdir, open, rename, unlink }, { basename, dirname, join }] = await Promise.all([
+    import('node:crypto'),
+    import('node:fs/promises'),
+    import('node:path'),
+  ]);
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

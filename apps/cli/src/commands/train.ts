@@ -1,0 +1,278 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { augmentation, parseAugmentSpec, type Augmentation } from '@cnnkit/augment';
+import { imageDatasetFromDirectory, type ImageDataset, type CacheOption } from '@cnnkit/data';
+import {
+  modelFromJson,
+  saveCheckpoint,
+  saveModel,
+  seedCnn,
+  type Callback,
+  type Logs,
+  type Model,
+  type OptimizerName,
+} from '@cnnkit/layers';
+import { createRng, tf, type BackendName } from '@cnnkit/tensor-core';
+import { writeFileAtomic } from '../atomic.js';
+import { writeCurves } from '../curves.js';
+import { checkDataFolder } from '../data-folder.js';
+import { useBackend } from '../model-dir.js';
+import type { TrainBackend } from '../options.js';
+import { latestCheckpoint, listCheckpoints, pruneCheckpoints, runPaths } from '../run-dir.js';
+import { UserError } from '../user-error.js';
+import { writableDir } from '../writable.js';
+
+/** The `--optimizer` names and the optimizer classes they create (Keras 3 defaults besides the learning rate). */
+export const OPTIMIZERS = { rmsprop: 'RMSprop', adam: 'Adam', adamw: 'AdamW', sgd: 'SGD' } as const satisfies Record<string, OptimizerName>;
+export type OptimizerFlag = keyof typeof OPTIMIZERS;
+
+/** Everything that defines a run; saved as RUN/train-config.json so `--resume` continues the same run. */
+export interface TrainConfig {
+  imageSize: [number, number];
+  batchSize: number;
+  epochs: number;
+  validationSplit: number;
+  seed: number;
+  /** `--augment` spec, `none` for no augmentation. */
+  augment: string;
+  /** `seed-cnn` or a model.json architecture file. */
+  model: string;
+  optimizer: OptimizerFlag;
+  lr: number;
+}
+
+export interface TrainOptions extends TrainConfig {
+  out: string;
+  backend: TrainBackend;
+  resume: boolean;
+  /** Which settings the user gave explicitly (with `--resume`, these must match the run's, except `epochs`). */
+  explicit: ReadonlySet<keyof TrainConfig>;
+  /** Progress bars and log lines (stderr). */
+  progress: NodeJS.WritableStream;
+  log: (line: string) => void;
+}
+
+export interface TrainResult {
+  run: string;
+  backend: BackendName;
+  classNames: string[];
+  epochs: number;
+  resumedFrom: number;
+  history: Record<string, number[]>;
+  trainCount: number;
+  validationCount: number;
+  /** The held-out pictures, with their class. */
+  validationFiles: { file: string; className: string }[];
+  files: { model: string; checkpoints: string; history: string; curves: string };
+  /** The validation split, to evaluate on the same pictures. */
+  config: TrainConfig;
+}
+
+/** Decoded images are kept in memory when they fit in this much (later epochs then skip decoding). */
+const MEMORY_CACHE_BYTES = 512 * 1024 * 1024;
+
+async function readConfig(file: string): Promise<TrainConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(`train --resume: "${file}" does not exist, so there is no run to resume there; start it without --resume`);
+  }
+  try {
+    return JSON.parse(text) as TrainConfig;
+  } catch (error) {
+    throw new UserError(`train --resume: "${file}" is not valid JSON (${(error as Error).message}); start a new run with another --out`);
+  }
+}
+
+/** The model the run trains: the tutorial CNN, or an architecture from a model.json file. */
+async function buildModel(config: TrainConfig, numClasses: number): Promise<Model> {
+  if (config.model === 'seed-cnn') return seedCnn({ imageSize: config.imageSize, numClasses, seed: config.seed });
+  let text: string;
+  try {
+    text = await readFile(config.model, 'utf8');
+  } catch (error) {
+    throw new UserError(`train: cannot read --model "${config.model}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); expected seed-cnn or a model.json architecture file`);
+  }
+  return modelFromJson(text, config.model);
+}
+
+/** Labels and loss from the model's output width: one sigmoid unit is binary, n units are n classes. */
+function lossFor(model: Model, classNames: string[]): { labelMode: 'binary' | 'int'; loss: 'binary_crossentropy' | 'sparse_categorical_crossentropy' } {
+  const out = model.outputs[0].shape;
+  const units = out[out.length - 1];
+  if (units === 1 && classNames.length === 2) return { labelMode: 'binary', loss: 'binary_crossentropy' };
+  if (units === classNames.length) return { labelMode: 'int', loss: 'sparse_categorical_crossentropy' };
+  throw new UserError(
+    `train: the model's output has ${units} unit(s) but the data has ${classNames.length} classes (${classNames.join(', ')}); expected 1 unit for 2 classes or one unit per class`,
+  );
+}
+
+/**
+ * Writes a checkpoint after every epoch (atomic files, state last), then
+ * history.json and curves.png, keeping the history of the epochs before a resume.
+ */
+class RunCheckpoint implements Callback {
+  #model: Model | null = null;
+  constructor(
+    private readonly run: string,
+    private readonly history: Record<string, number[]>,
+    private readonly metadata: { classNames: string[]; training: Record<string, unknown> },
+  ) {}
+
+  setModel(model: Model): void {
+    this.#model = model;
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    for (const [k, v] of Object.entries(logs)) {
+      const values = (this.history[k] ??= []);
+      values.length = epoch; // a resumed epoch replaces, never duplicates, what came before it
+      values.push(v);
+    }
+    const paths = runPaths(this.run);
+    await saveCheckpoint(this.#model!, paths.checkpoint(epoch + 1), { epoch: epoch + 1, history: this.history, metadata: this.metadata });
+    await writeFileAtomic(paths.history, `${JSON.stringify(this.history, null, 2)}\n`);
+    await writeCurves(paths.curves, this.history);
+    await pruneCheckpoints(this.run, 2);
+  }
+}
+
+/** A labelled dataset as the `{ images, labels }` batches `fit` takes (each iteration is a fresh pass). */
+function labelled(ds: ImageDataset): AsyncIterable<{ images: tf.Tensor; labels: tf.Tensor }> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const { images, labels } of ds) yield { images, labels: labels! };
+    },
+  };
+}
+
+/** The training batches of epoch `epoch`, augmented with streams forked from (seed, epoch, step), so a resumed epoch sees the same pictures. */
+function trainingBatches(ds: ImageDataset, aug: Augmentation | null, seed: number) {
+  return (epoch: number): AsyncIterable<{ images: tf.Tensor; labels: tf.Tensor }> => {
+    ds.seekEpoch(epoch);
+    return {
+      async *[Symbol.asyncIterator]() {
+        let step = 0;
+        for await (const { images, labels } of ds) {
+          if (aug === null) {
+            yield { images, labels: labels! };
+            continue;
+          }
+          const rng = createRng(seed).fork(`augment/${epoch}/${step++}`);
+          const out = aug.call(images, { training: true, rng });
+          if (out !== images) images.dispose();
+          yield { images: out, labels: labels! };
+        }
+      },
+    };
+  };
+}
+
+/**
+ * `cnnkit train DATA --out RUN`: the tutorial's training, with Keras's defaults,
+ * a checkpoint per epoch, history.json and curves.png; `resume` continues a run
+ * from its newest complete checkpoint.
+ */
+export async function trainCommand(data: string, options: TrainOptions): Promise<TrainResult> {
+  const { out: run, log } = options;
+  const paths = runPaths(run);
+  let config: TrainConfig = {
+    imageSize: options.imageSize, batchSize: options.batchSize, epochs: options.epochs, validationSplit: options.validationSplit,
+    seed: options.seed, augment: options.augment, model: options.model, optimizer: options.optimizer, lr: options.lr,
+  };
+  if (options.resume) {
+    const saved = await readConfig(paths.config);
+    for (const key of options.explicit) {
+      if (key !== 'epochs' && JSON.stringify(saved[key]) !== JSON.stringify(config[key])) {
+        throw new UserError(`train --resume: the run in "${run}" was started with ${key} ${JSON.stringify(saved[key])}, received ${JSON.stringify(config[key])}; drop the flag to resume it, or start a new run with another --out`);
+      }
+    }
+    config = { ...saved, epochs: options.explicit.has('epochs') ? config.epochs : saved.epochs };
+  } else if ((await listCheckpoints(run)).length > 0 || (await stat(paths.config).then(() => true, () => false))) {
+    throw new UserError(`train: "${run}" already holds a training run; pass --resume to continue it, or choose another --out`);
+  }
+  if (config.model !== 'seed-cnn' && !options.resume) config.model = resolve(config.model);
+  // Cheap checks first: a typo must not wait for a pass over the images.
+  if (config.model === 'seed-cnn' && Math.min(...config.imageSize) < 16) {
+    throw new UserError(`train: --image-size ${config.imageSize.join('x')} is too small for seed-cnn, which halves the picture 4 times; use at least 16 (the tutorial uses 180)`);
+  }
+  const aug = parseAugmentSpec(config.augment, { seed: config.seed });
+  const classes = await checkDataFolder('train', data, 2);
+  await writableDir('train', '--out', run);
+  const backend = await useBackend(options.backend, 'train');
+  log(`train: backend ${backend}, ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
+
+  const classNames = classes.map((c) => c.className);
+  let model: Model;
+  let history: Record<string, number[]> = {};
+  let initialEpoch = 0;
+  const resumed = options.resume ? await latestCheckpoint(run, log) : null;
+  if (resumed !== null) {
+    ({ model, history } = resumed);
+    initialEpoch = resumed.epoch;
+    log(`train: resuming "${run}" after epoch ${initialEpoch} of ${config.epochs}`);
+  } else {
+    model = await buildModel(config, classNames.length);
+    model.compile({ optimizer: { className: OPTIMIZERS[config.optimizer], config: { learningRate: config.lr } }, loss: lossFor(model, classNames).loss, metrics: ['accuracy'] });
+    if (options.resume) log(`train: "${run}" has no complete checkpoint yet; starting from epoch 1`);
+  }
+  try {
+    const { labelMode } = lossFor(model, classNames);
+    const totalImages = classes.reduce((n, c) => n + c.images, 0);
+    const cache: CacheOption | undefined = totalImages * config.imageSize[0] * config.imageSize[1] * 3 <= MEMORY_CACHE_BYTES ? 'memory' : undefined;
+    const common = { imageSize: config.imageSize, batchSize: config.batchSize, seed: config.seed, labelMode, classNames, cache };
+    let train: ImageDataset;
+    let val: ImageDataset | null = null;
+    if (config.validationSplit > 0) {
+      [train, val] = await imageDatasetFromDirectory(data, { ...common, validationSplit: config.validationSplit, subset: 'both' });
+    } else {
+      train = await imageDatasetFromDirectory(data, common);
+    }
+    const broken = train.report.broken.length;
+    if (broken > 0) log(`train: skipping ${broken} broken file(s) (see "cnnkit check ${data}")`);
+    if (val !== null && val.filePaths.length === 0) {
+      throw new UserError(`train: --validation-split ${config.validationSplit} leaves no validation images out of ${train.filePaths.length}; use a larger split, more images, or --validation-split 0`);
+    }
+    log(`train: ${train.filePaths.length} training and ${val?.filePaths.length ?? 0} validation images`);
+    await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+
+    const training = { epochs: config.epochs, optimizer: config.optimizer, learningRate: config.lr, batchSize: config.batchSize, seed: config.seed, augment: config.augment, validationSplit: config.validationSplit, backend };
+    const metadata = { classNames, training };
+    const pipeline = aug.length === 0 ? null : augmentation(aug, { seed: config.seed });
+    if (initialEpoch < config.epochs) {
+      await model.fit(trainingBatches(train, pipeline, config.seed), {
+        epochs: config.epochs,
+        initialEpoch,
+        validationData: val === null ? undefined : labelled(val),
+        callbacks: [new RunCheckpoint(run, history, metadata)],
+        verbose: 1,
+        progressStream: options.progress,
+      });
+    }
+    const final = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
+    await saveModel(model, paths.model, { classNames, training: { ...training, epochs: config.epochs, final } });
+    await writeFileAtomic(paths.history, `${JSON.stringify(history, null, 2)}\n`);
+    await writeCurves(paths.curves, history);
+    return {
+      run, backend, classNames, epochs: config.epochs, resumedFrom: initialEpoch, history, config,
+      trainCount: train.filePaths.length, validationCount: val?.filePaths.length ?? 0,
+      validationFiles: val === null ? [] : val.filePaths.map((file, i) => ({ file, className: classNames[val!.labels[i]] })),
+      files: { model: paths.model, checkpoints: paths.checkpoints, history: paths.history, curves: paths.curves },
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Closing lines of `train`. */
+export function formatTrain(r: TrainResult): string {
+  const last = (k: string) => (r.history[k]?.length ? r.history[k][r.history[k].length - 1].toFixed(4) : 'n/a');
+  return [
+    `trained ${r.epochs} epochs on ${r.backend}${r.resumedFrom > 0 ? ` (resumed after epoch ${r.resumedFrom})` : ''}: loss ${last('loss')}, accuracy ${last('accuracy')}, val_loss ${last('val_loss')}, val_accuracy ${last('val_accuracy')}`,
+    `model:       ${r.files.model}`,
+    `checkpoints: ${r.files.checkpoints}`,
+    `history:     ${r.files.history}`,
+    `curves:      ${r.files.curves}`,
+  ].join('\n');
+}

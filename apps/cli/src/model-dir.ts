@@ -1,0 +1,61 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModel, MODEL_FILE, type Model, type ModelJson } from '@cnnkit/layers';
+import { CnnkitError, selectBackend, type BackendName } from '@cnnkit/tensor-core';
+import { cliRegistry } from './backend-registry.js';
+import { UserError } from './user-error.js';
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+/**
+ * The saved-model folder a command was pointed at: `RUN/model` itself, or a run
+ * folder `RUN` (whose model is in `RUN/model`), so both spellings work.
+ */
+export async function resolveModelDir(operation: string, path: string): Promise<string> {
+  if (await isFile(join(path, MODEL_FILE))) return path;
+  if (await isFile(join(path, 'model', MODEL_FILE))) return join(path, 'model');
+  const exists = await stat(path).then((s) => s.isDirectory(), () => false);
+  throw new UserError(
+    exists
+      ? `${operation}: "${path}" holds no ${MODEL_FILE} (nor model/${MODEL_FILE}); expected a saved model folder such as RUN/model written by "cnnkit train"`
+      : `${operation}: model folder "${path}" does not exist; expected a saved model folder such as RUN/model written by "cnnkit train"`,
+  );
+}
+
+/** Selects a compute backend for `task` (`auto`: the best available one) and returns its name. */
+export async function useBackend(name: BackendName | 'auto', task: 'train' | 'infer'): Promise<BackendName> {
+  // A layers model runs on a tfjs backend; `auto` for inference could pick onnx, which
+  // runs exported files only, so `auto` asks for a backend that can train (cpu, wasm, cuda).
+  const { plugin } = await selectBackend({ name, task: name === 'auto' ? 'train' : task, registry: cliRegistry() });
+  return plugin.name;
+}
+
+/** Loads a saved model (RUN or RUN/model); malformed or truncated files fail with the file named. */
+export async function openModel(operation: string, path: string): Promise<{ model: Model; json: ModelJson; dir: string; classNames: string[] }> {
+  const dir = await resolveModelDir(operation, path);
+  let loaded: Awaited<ReturnType<typeof loadModel>>;
+  try {
+    loaded = await loadModel(dir);
+  } catch (error) {
+    if (!(error instanceof CnnkitError)) throw error;
+    throw new UserError(
+      `${operation}: cannot load the model in "${dir}": ${error.message}; the folder is damaged: train again, or point at a checkpoint of the run (RUN/checkpoints/epoch-NNN holds a loadable model)`,
+    );
+  }
+  const { model, json } = loaded;
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;
+  const classNames = json.classNames ?? Array.from({ length: Math.max(2, units) }, (_, i) => `class_${i}`);
+  return { model, json, dir, classNames };
+}
+
+/** `[height, width]` of the model's image input. */
+export function inputSize(operation: string, model: Model): [number, number] {
+  const shape = model.inputs[0].shape;
+  const [, h, w, c] = shape;
+  if (shape.length !== 4 || typeof h !== 'number' || typeof w !== 'number' || c !== 3) {
+    throw new UserError(`${operation}: expected a model taking RGB images [batch, height, width, 3], this one takes [${shape.map((d) => d ?? 'None').join(', ')}]`);
+  }
+  return [h, w];
+}

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuBackend } from '@cnnkit/backend-cpu';
+import { decodeImage, resizeImage, writeSampleData, type SampleImage } from '@cnnkit/data';
+import { loadModel } from '@cnnkit/layers';
+import { BackendRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveDemo, type DemoServer } from './serve-demo.js';
+import { trainTinyModel } from './train-tiny-model.js';
+
+// End to end: a model trained and saved in Node, served with the built page, opened
+// in headless Chromium; the page's probabilities (wasm, then cpu) must equal Node's
+// prediction for the same file with the same decode + resize, within TOLERANCE.
+
+const CHROMIUM = process.env.CNNKIT_CHROMIUM ?? '/usr/bin/chromium';
+const TOLERANCE = 1e-4;
+const SCREENSHOT = join(dirname(dirname(fileURLToPath(import.meta.url))), 'e2e-screenshot.png');
+
+let work: string;
+let server: DemoServer;
+let browser: Browser;
+let page: Page;
+let images: { file: string; probabilities: number[] }[];
+const pageErrors: string[] = [];
+
+/** What `cnnkit predict` computes: decodeImage + resizeImage (bilinear) + model.predict, on cpu. */
+async function predictInNode(modelDir: string, files: string[]): Promise<number[][]> {
+  await selectBackend({ name: 'cpu', task: 'infer', registry: new BackendRegistry().add(cpuBackend()), env: {} });
+  const { model } = await loadModel(modelDir);
+  const [, h, w] = model.inputs[0].shape as number[];
+  const out: number[][] = [];
+  for (const file of files) {
+    const img = await resizeImage(await decodeImage(file, { colorMode: 'rgb' }), [h, w]);
+    const x = tf.tensor4d(Float32Array.from(img.data), [1, h, w, 3]);
+    const y = model.predict(x) as tf.Tensor;
+    const row = Array.from(await y.data());
+    tf.dispose([x, y]);
+    out.push(row.length === 1 ? [1 - row[0], row[0]] : row);
+  }
+  model.dispose();
+  return out;
+}
+
+/** Waits for the page to finish result number `n` (body data-results) and be idle again. */
+async function waitForResult(n: number): Promise<void> {
+  await page.waitForSelector(`body[data-results="${n}"][data-state="ready"]`, { timeout: 60_000 }).catch(async (error: Error) => {
+    const status = await page.textContent('#status');
+    throw new Error(`the page did not show result ${n}: status "${status}"; page errors: ${pageErrors.join(' | ') || 'none'} (${error.message})`);
+  });
+}
+
+async function shownProbabilities(): Promise<Record<string, number>> {
+  return page.$$eval('#probabilities tbody tr', (rows) =>
+    Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.class!, Number((r as HTMLElement).dataset.probability)])),
+  );
+}
+
+function maxDifference(shown: Record<string, number>, expected: number[], classNames: string[]): number {
+  expect(Object.keys(shown)).toEqual(classNames);
+  return Math.max(...classNames.map((c, i) => Math.abs(shown[c] - expected[i])));
+}
+
+describe('demo page in headless Chromium', () => {
+  let classNames: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`the demo's end-to-end test needs Chromium at ${CHROMIUM}; install it with: apt-get install -y chromium (or set CNNKIT_CHROMIUM to a Chromium binary)`);
+    }
+    work = await mkdtemp(join(tmpdir(), 'cnnkit-demo-e2e-'));
+    const modelDir = join(work, 'model');
+    ({ classNames } = await trainTinyModel(modelDir, { seed: 11, epochs: 2 }));
+    // Unseen pictures (another seed), one per format the sample data writes.
+    const sample = await writeSampleData(join(work, 'images'), { seed: 99, perClass: 6, minSize: 50, maxSize: 140, includeBroken: false });
+    const byFormat = new Map<string, SampleImage>();
+    for (const img of sample.images) if (!byFormat.has(img.format)) byFormat.set(img.format, img);
+    const files = ['png', 'jpeg'].map((f) => join(sample.dir, byFormat.get(f)!.file));
+    images = (await predictInNode(modelDir, files)).map((probabilities, i) => ({ file: files[i], probabilities }));
+
+    server = await serveDemo({ modelDir, port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  });
+
+  it('loads the model on wasm', async () => {
+    expect(await page.getAttribute('body', 'data-backend')).toBe('wasm');
+    expect(await page.textContent('#model-info')).toContain(classNames.join(', '));
+  });
+
+  it('shows the same probabilities as Node for an uploaded PNG, on wasm then on cpu, and draws the CAM', async () => {
+    const { file, probabilities } = images[0];
+    await page.setInputFiles('#file', file);
+    await waitForResult(1);
+    const onWasm = maxDifference(await shownProbabilities(), probabilities, classNames);
+    console.log(`demo e2e: PNG on wasm: max |page - node| = ${onWasm.toExponential(2)}`);
+    expect(onWasm).toBeLessThanOrEqual(TOLERANCE);
+
+    await page.selectOption('#backend', 'cpu');
+    await waitForResult(2);
+    expect(await page.getAttribute('body', 'data-backend')).toBe('cpu');
+    const onCpu = maxDifference(await shownProbabilities(), probabilities, classNames);
+    console.log(`demo e2e: PNG on cpu: max |page - node| = ${onCpu.toExponential(2)}`);
+    expect(onCpu).toBeLessThanOrEqual(TOLERANCE);
+
+    const canvas = await page.$eval('#cam', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let sum = 0;
+      let sumSq = 0;
+      for (let i = 0; i < data.length; i += 4) for (let k = 0; k < 3; k++) {
+        sum += data[i + k];
+        sumSq += data[i + k] ** 2;
+      }
+      const n = (data.length / 4) * 3;
+      return { width: canvas.width, height: canvas.height, variance: sumSq / n - (sum / n) ** 2 };
+    });
+    expect(canvas.width).toBeGreaterThan(0);
+    expect(canvas.variance).toBeGreaterThan(0);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`demo e2e: screenshot saved to ${SCREENSHOT}`);
+  });
+
+  it('gives the same probabilities as Node for a JPEG too (back on wasm)', async () => {
+    const { file, probabilities } = images[1];
+    await page.selectOption('#backend', 'wasm');
+    await page.waitForSelector('body[data-backend="wasm"][data-state="ready"]', { timeout: 60_000 });
+    const before = Number(await page.getAttribute('body', 'data-results'));
+    await page.setInputFiles('#file', file);
+    await waitForResult(before + 1);
+    const difference = maxDifference(await shownProbabilities(), probabilities, classNames);
+    console.log(`demo e2e: JPEG on wasm: max |page - node| = ${difference.toExponential(2)}`);
+    expect(difference).toBeLessThanOrEqual(TOLERANCE);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { windowCounts } from './grad-average-pooling2d.js';
+import { oneHotWindowKernel } from './grad-conv2d.js';
+import { permute, toGraphLayout, toKerasLayout } from './layout.js';
+import { tfPads } from './lowering.js';
+import { adamAlpha } from './optimizer-update.js';
+
+describe('tfPads: TensorFlow padding per axis', () => {
+  it.each([
+    { in: 5, k: 3, s: 1, p: 'same' as const, want: { out: 5, before: 1, after: 1 } },
+    { in: 6, k: 3, s: 2, p: 'same' as const, want: { out: 3, before: 0, after: 1 } },
+    { in: 7, k: 3, s: 2, p: 'same' as const, want: { out: 4, before: 1, after: 1 } },
+    { in: 8, k: 2, s: 2, p: 'same' as const, want: { out: 4, before: 0, after: 0 } },
+    { in: 7, k: 3, s: 2, p: 'valid' as const, want: { out: 3, before: 0, after: 0 } },
+  ])('in $in k $k stride $s $p', ({ in: n, k, s, p, want }) => {
+    expect(tfPads(n, k, s, 1, p)).toEqual(want);
+  });
+});
+
+describe('oneHotWindowKernel', () => {
+  it('channel i*k*k + j copies input channel i at window offset j', () => {
+    // 2 input channels, 1x2 kernel: 4 output channels of 2 taps each.
+    expect(Array.from(oneHotWindowKernel(2, 1, 2))).toEqual([1, 0, 0, 1, 1, 0, 0, 1]);
+  });
+});
+
+describe('windowCounts: pixels inside each average-pool window (padding excluded)', () => {
+  it('3x3 input, pool 2, stride 2, same (pads after): 4, 2 / 2, 1', () => {
+    expect(Array.from(windowCounts(3, 3, 2, 2, 2, 2, 0, 0, 2, 2))).toEqual([4, 2, 2, 1]);
+  });
+  it('3x3 input, pool 3, stride 1, same (pads 1 each side): corners 4, edges 6, centre 9', () => {
+    expect(Array.from(windowCounts(3, 3, 3, 3, 1, 1, 1, 1, 3, 3))).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4]);
+  });
+});
+
+describe('weight layouts', () => {
+  it('permute is numpy.transpose', () => {
+    expect(Array.from(permute([0, 1, 2, 3, 4, 5], [2, 3], [1, 0]))).toEqual([0, 3, 1, 4, 2, 5]);
+  });
+  it('a conv kernel goes HWIO -> OIHW and back unchanged', () => {
+    const hwio = Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i);
+    const oihw = toGraphLayout(hwio, [2, 3, 4, 5], 'hwio-to-oihw');
+    // OIHW[o=1, i=2, h=1, w=0] = HWIO[h=1, w=0, i=2, o=1]
+    expect(oihw[((1 * 4 + 2) * 2 + 1) * 3 + 0]).toBe(hwio[((1 * 3 + 0) * 4 + 2) * 5 + 1]);
+    expect(Array.from(toKerasLayout(oihw, [5, 4, 2, 3], 'hwio-to-oihw'))).toEqual(Array.from(hwio));
+  });
+});
+
+describe('adamAlpha', () => {
+  it('is lr sqrt(1 - b2^t) / (1 - b1^t)', () => {
+    expect(adamAlpha(0.001, 0.9, 0.999, 1)).toBeCloseTo((0.001 * Math.sqrt(0.001)) / 0.1, 12);
+    expect(adamAlpha(0.001, 0.9, 0.999, 1000)).toBeCloseTo((0.001 * Math.sqrt(1 - 0.999 ** 1000)) / (1 - 0.9 ** 1000), 12);
+  });
+});

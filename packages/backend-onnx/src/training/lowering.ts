@@ -1,0 +1,81 @@
+import type { Layer } from '@cnnkit/layers';
+import type { GraphBuilder } from './graph-builder.js';
+
+/**
+ * Where a value's channels are inside the training graph: 4-D tensors are kept
+ * NCHW (what ONNX Conv/Pool want); anything else is `flat` and ordered as in Keras.
+ */
+export type Layout = 'NCHW' | 'flat';
+
+/** A tensor of the graph: its name, its full static shape (batch first) and its layout. */
+export interface Sym {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly layout: Layout;
+}
+
+/** How a weight is stored in the graph compared with Keras. */
+export type ParamLayout = 'same' | 'hwio-to-oihw';
+
+/** A weight the graph reads as an input (and, when trainable, writes updated as an output). */
+export interface ParamSpec {
+  readonly path: string;
+  readonly kerasShape: readonly number[];
+  readonly graphShape: readonly number[];
+  readonly layout: ParamLayout;
+  readonly trainable: boolean;
+  /** The graph input's name. */
+  readonly input: string;
+}
+
+/** A per-step value fed by the trainer (a dropout mask). */
+export interface FeedSpec {
+  readonly input: string;
+  readonly shape: readonly number[];
+  readonly kind: 'dropout-mask';
+  readonly layerName: string;
+  readonly rate: number;
+  /** Keras (NHWC) shape of the masked tensor: the mask is drawn in this order, as the layers Dropout does. */
+  readonly kerasShape: readonly number[];
+  readonly layout: Layout;
+}
+
+/** What a layer's lowering can ask of the compiler. */
+export interface LoweringContext {
+  readonly b: GraphBuilder;
+  readonly batch: number;
+  /** Declares a weight of `layer` (by weight name) as a graph input; returns the input name. */
+  param(layer: Layer, weightName: string, layout: ParamLayout): string;
+  /** Records the gradient of a weight (by path `layer/weight`). */
+  grad(path: string, gradient: string): void;
+  /** Records a new value of a non-trainable weight (batch-norm moving statistics). */
+  update(path: string, value: string): void;
+  /** Declares a per-step input. */
+  feed(spec: Omit<FeedSpec, 'input'> & { base: string }): string;
+}
+
+/** The gradient given to a layer's backward: with respect to its output, or to its pre-activation (a fused loss). */
+export type GradWrt = 'output' | 'preactivation';
+
+/** One layer as forward ops and their gradient. */
+export interface LayerLowering {
+  forward(x: Sym): Sym;
+  /** Emits the backward; returns the gradient with respect to the input, or null when `needInputGrad` is false. */
+  backward(dy: string, needInputGrad: boolean, wrt: GradWrt): string | null;
+  /** The layer's activation and its pre-activation value (after forward), for the fused loss gradient. */
+  readonly head?: () => { activation: string; preActivation: Sym; output: Sym };
+}
+
+export function count(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** TensorFlow's padding for one spatial axis: `[before, after]` (`same` puts the odd pixel after). */
+export function tfPads(inSize: number, k: number, stride: number, dilation: number, padding: 'same' | 'valid'): { out: number; before: number; after: number } {
+  const eff = (k - 1) * dilation + 1;
+  if (padding === 'valid') return { out: Math.floor((inSize - eff) / stride) + 1, before: 0, after: 0 };
+  const out = Math.ceil(inSize / stride);
+  const total = Math.max((out - 1) * stride + eff - inSize, 0);
+  const before = Math.floor(total / 2);
+  return { out, before, after: total - before };
+}

@@ -1,0 +1,162 @@
+import {
+  AveragePooling2D,
+  BatchNormalization,
+  Conv2D,
+  Dense,
+  Dropout,
+  Flatten,
+  GlobalAveragePooling2D,
+  MaxPooling2D,
+  Rescaling,
+  Sequential,
+  Sgd,
+  type CompileArgs,
+  type Layer,
+  type Model,
+} from '@cnnkit/layers';
+import { tf } from '@cnnkit/tensor-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compareSteps, useWasm, values } from './test-utils/parity.js';
+
+beforeAll(useWasm);
+
+interface Case {
+  name: string;
+  input: [number, number, number];
+  layers: () => Layer[];
+  loss: CompileArgs['loss'];
+  /** Labels for the batch of 3. */
+  labels: number[][] | number[];
+  /** Round inputs to halves: tied maxima in the pooling windows. */
+  ties?: boolean;
+  /** Integer-valued kernels (set after building), so convolution outputs tie too. */
+  integerKernels?: boolean;
+  /** Other weights to set after building. */
+  setup?: (m: Model) => void;
+}
+
+const bin = [[1], [0], [1]];
+const three = [[0, 0, 1], [1, 0, 0], [0, 1, 0]];
+
+/** One layer type (or pairing) per row; batch 3, negative inputs, odd sizes. */
+const CASES: Case[] = [
+  {
+    name: 'Conv2D same stride 1 relu + MaxPooling2D with ties + Flatten + Dense sigmoid (BCE)',
+    input: [6, 6, 2],
+    layers: () => [new Conv2D({ filters: 3, kernelSize: 1, activation: 'relu', seed: 1 }), new MaxPooling2D(), new Conv2D({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', seed: 2 }), new Flatten(), new Dense({ units: 1, activation: 'sigmoid', seed: 3 })],
+    loss: 'binary_crossentropy',
+    labels: bin,
+    ties: true,
+    integerKernels: true,
+  },
+  {
+    name: 'MaxPooling2D overlapping (pool 3, stride 2, same) with ties, scatter-add gradient',
+    input: [7, 7, 2],
+    layers: () => [new Conv2D({ filters: 2, kernelSize: 1, seed: 4 }), new MaxPooling2D({ poolSize: 3, strides: 2, padding: 'same' }), new Flatten(), new Dense({ units: 1, activation: 'sigmoid', seed: 5 })],
+    loss: 'binary_crossentropy',
+    labels: bin,
+    ties: true,
+    integerKernels: true,
+  },
+  {
+    name: 'Conv2D valid stride 2 linear + GlobalAveragePooling2D + Dense softmax (CCE)',
+    input: [7, 5, 3],
+    layers: () => [new Conv2D({ filters: 4, kernelSize: 3, strides: 2, seed: 6 }), new GlobalAveragePooling2D(), new Dense({ units: 3, activation: 'softmax', seed: 7 })],
+    loss: 'categorical_crossentropy',
+    labels: three,
+  },
+  {
+    name: 'Conv2D same stride 2 on even size (TF asymmetric pads) sigmoid + AveragePooling2D(3, 2, same) + Dense linear (MSE)',
+    input: [8, 6, 2],
+    layers: () => [new Conv2D({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid', seed: 8 }), new AveragePooling2D({ poolSize: 3, strides: 2, padding: 'same' }), new Flatten(), new Dense({ units: 2, seed: 9 })],
+    loss: 'mse',
+    labels: [[0.5, -1], [2, 0], [-0.25, 1]],
+  },
+  {
+    name: 'Rescaling with offset + Conv2D 2x2 valid + AveragePooling2D valid + Dense relu + Dense sigmoid (BCE from logits? no: probabilities)',
+    input: [5, 5, 1],
+    layers: () => [new Rescaling({ scale: 0.5, offset: -0.25 }), new Conv2D({ filters: 2, kernelSize: 2, seed: 10 }), new AveragePooling2D(), new Flatten(), new Dense({ units: 4, activation: 'relu', seed: 11 }), new Dense({ units: 1, activation: 'sigmoid', seed: 12 })],
+    loss: 'binary_crossentropy',
+    labels: bin,
+  },
+  {
+    name: 'Dense linear + binary_crossentropy from logits',
+    input: [4, 4, 2],
+    layers: () => [new Conv2D({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', seed: 13 }), new Flatten(), new Dense({ units: 1, seed: 14 })],
+    loss: { name: 'binary_crossentropy', fromLogits: true },
+    labels: bin,
+  },
+  {
+    name: 'Dense linear + sparse_categorical_crossentropy from logits',
+    input: [4, 4, 2],
+    layers: () => [new Conv2D({ filters: 2, kernelSize: 3, activation: 'relu', seed: 15 }), new Flatten(), new Dense({ units: 3, seed: 16 })],
+    loss: { name: 'sparse_categorical_crossentropy', fromLogits: true },
+    labels: [2, 0, 1],
+  },
+  {
+    name: 'BatchNormalization (training mode) after Conv2D and after Dense, then Dropout 0.4 (same seeded mask stream)',
+    input: [5, 5, 2],
+    layers: () => [
+      new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', seed: 17 }),
+      new BatchNormalization({ momentum: 0.9 }),
+      new MaxPooling2D(),
+      new Dropout({ rate: 0.4 }),
+      new Flatten(),
+      new Dense({ units: 4, seed: 18 }),
+      new BatchNormalization(),
+      new Dense({ units: 3, activation: 'softmax', seed: 19 }),
+    ],
+    loss: 'categorical_crossentropy',
+    labels: three,
+  },
+  {
+    name: 'BatchNormalization frozen (trainable false): moving statistics, no update',
+    input: [5, 5, 2],
+    layers: () => [new Conv2D({ filters: 3, kernelSize: 3, seed: 20 }), new BatchNormalization({ trainable: false, movingVarianceInitializer: 'ones' }), new GlobalAveragePooling2D(), new Dense({ units: 3, activation: 'softmax', seed: 21 })],
+    loss: 'sparse_categorical_crossentropy',
+    labels: [1, 2, 0],
+    setup: (m) => {
+      // Non-trivial moving statistics, so using the batch's instead would show.
+      const w = m.getWeights();
+      const next = new Map([...w].map(([k, t]) => [k, k.endsWith('moving_mean') ? tf.tensor([0.3, -0.2, 0.1]) : k.endsWith('moving_variance') ? tf.tensor([2, 0.5, 1.5]) : t] as const));
+      m.setWeights(next);
+      for (const t of [...w.values(), ...next.values()]) t.dispose();
+    },
+  },
+];
+
+function build(c: Case): () => Model {
+  return () => {
+    const m = new Sequential({ inputShape: c.input, seed: 42 });
+    for (const l of c.layers()) m.add(l);
+    return m;
+  };
+}
+
+/** Replaces every kernel with small integers (conv outputs of half-integer inputs then tie). */
+function integerKernels(m: Model): void {
+  const w = m.getWeights();
+  const next = new Map<string, tf.Tensor>();
+  let seed = 3;
+  for (const [path, t] of w) {
+    next.set(path, path.endsWith('/kernel') ? tf.tensor(Float32Array.from(values(t.size, seed++), (v) => Math.round(v * 2)), t.shape) : t);
+  }
+  m.setWeights(next);
+  for (const t of [...w.values(), ...next.values()]) t.dispose();
+}
+
+describe('ORT training engine vs the wasm engine, per layer type: one SGD(lr=1) step, batch 3', () => {
+  it.each(CASES)('$name', async (c) => {
+    const [h, w, ch] = c.input;
+    const x = tf.tensor(values(3 * h * w * ch, 11, c.ties), [3, h, w, ch]);
+    const y = Array.isArray(c.labels[0]) ? tf.tensor(c.labels as number[][]) : tf.tensor(c.labels as number[]);
+    const r = await compareSteps(build(c), () => ({ optimizer: new Sgd({ learningRate: 1 }), loss: c.loss }), x, y, 2, { setup: c.integerKernels ? integerKernels : c.setup });
+    for (let i = 0; i < 2; i++) expect(Math.abs(r.wasmLosses[i] - r.ortLosses[i])).toBeLessThan(1e-5);
+    // The step must have moved the weights, or the comparison proves nothing.
+    expect(r.maxUpdate).toBeGreaterThan(1e-3);
+    // lr = 1: the updated weights differ by the gradients' difference.
+    expect(r.maxWeightDiff, r.worst).toBeLessThan(1e-4);
+    x.dispose();
+    y.dispose();
+  });
+});

@@ -1,0 +1,27 @@
+import type { tf } from '@cnnkit/tensor-core';
+
+/** What one engine step returns: the batch loss and the metric inputs (probabilities) of each output. */
+export interface EngineStepResult {
+  loss: number;
+  /** Per output, `[batch * units]` probabilities in the output's shape order. */
+  predictions: Float32Array[];
+}
+
+/**
+ * Another engine that runs `fit`'s training steps (the ORT training engine) while
+ * `fit` keeps its loop, callbacks, checkpoints and saved-model format. The engine
+ * owns the weights during an epoch: `begin` reads the weights and optimizer state
+ * from the model, `end` writes them back (before validation and epoch-end callbacks,
+ * so checkpoints and early stopping see the trained weights).
+ *
+ * @example
+ * ```ts
+ * await model.fit(data, { epochs: 5, engine: await createOrtTrainer(model) });
+ * ```
+ */
+export interface TrainingEngine {
+  readonly name: string;
+  begin(): void | Promise<void>;
+  step(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): Promise<EngineStepResult>;
+  end(): void | Promise<void>;
+}
