@@ -1,15 +1,5 @@
 import type { BenchOutcome } from './bench-result.js';
 
-/** The part of `@cnnkit/backend-onnx`'s `benchOrtTraining` this harness calls. */
-type BenchOrtTraining = (options: {
-  size: number;
-  batch: number;
-  steps: number;
-  warmup: number;
-  wasm: boolean;
-  log?: (line: string) => void;
-}) => Promise<{ engine: string; imagesPerSecond: number }[]>;
-
 export interface OrtTrainingOptions {
   size: number;
   batch: number;
@@ -18,35 +8,31 @@ export interface OrtTrainingOptions {
   log: (line: string) => void;
 }
 
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
 /**
- * Optional hook for the ORT training engine (forward + backward + update compiled into one
- * ONNX graph, `benchOrtTraining` in `@cnnkit/backend-onnx`). Imported dynamically so this
- * package builds and runs whether or not that engine has landed; when it has not, the
- * outcome says so instead of failing the run.
+ * The ORT training engine (forward + backward + update compiled into one ONNX graph):
+ * `benchOrtTraining` from `@cnnkit/backend-onnx`. Imported on call, like the onnx
+ * inference row, so a missing or broken onnxruntime-node becomes a skipped row with the
+ * reason instead of failing the whole run.
  *
- * `benchOrtTraining` reports one rate over `steps` steps (not a median), so `repeats` here
- * is the step count; its own wasm comparison is switched off because this harness times
- * cnnkit-wasm itself.
+ * `benchOrtTraining` reports one rate over `steps` steps (a mean, not a median), so
+ * `repeats` here is its step count; its own wasm comparison is switched off because
+ * this harness times cnnkit-wasm itself.
  */
 export async function benchOrtTrainingHook(options: OrtTrainingOptions): Promise<BenchOutcome> {
   const { size, batch, warmup, repeats, log } = options;
   const engine = 'cnnkit-onnx';
-  let bench: BenchOrtTraining | undefined;
+  let onnx: typeof import('@cnnkit/backend-onnx');
   try {
-    const mod = (await import('@cnnkit/backend-onnx')) as Record<string, unknown>;
-    if (typeof mod.benchOrtTraining === 'function') bench = mod.benchOrtTraining as BenchOrtTraining;
+    onnx = await import('@cnnkit/backend-onnx');
   } catch (error) {
-    const reason = `@cnnkit/backend-onnx not loadable: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
-    return { kind: 'skipped', skipped: { engine, task: 'train', size, reason } };
-  }
-  if (bench === undefined) {
-    return {
-      kind: 'skipped',
-      skipped: { engine, task: 'train', size, reason: 'not available: this @cnnkit/backend-onnx has no benchOrtTraining (the ORT training engine is not merged yet)' },
-    };
+    return { kind: 'skipped', skipped: { engine, task: 'train', size, reason: `not available: @cnnkit/backend-onnx not loadable (${firstLine(error)})` } };
   }
   try {
-    const rows = await bench({ size, batch, steps: repeats, warmup: Math.max(warmup, 1), wasm: false, log });
+    const rows = await onnx.benchOrtTraining({ size, batch, steps: repeats, warmup: Math.max(warmup, 1), wasm: false, log });
     const ort = rows.find((r) => r.engine === 'cnnkit-onnx');
     if (ort === undefined) throw new Error('benchOrtTraining returned no cnnkit-onnx row');
     return {
@@ -54,6 +40,6 @@ export async function benchOrtTrainingHook(options: OrtTrainingOptions): Promise
       result: { engine, task: 'train', size, batch, imagesPerSecond: ort.imagesPerSecond, repeats, note: `ORT training engine; mean over ${repeats} steps` },
     };
   } catch (error) {
-    return { kind: 'skipped', skipped: { engine, task: 'train', size, reason: `ORT training failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` } };
+    return { kind: 'skipped', skipped: { engine, task: 'train', size, reason: `ORT training failed: ${firstLine(error)}` } };
   }
 }
