@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * Standalone bench: `node tooling/bench/dist/cli.js [--quick] [--json out.json]`.
+ * Table on stdout, progress on stderr. See --help.
+ */
+import { parseArgs } from 'node:util';
+import { ENGINE_IDS, isEngineId, type EngineId } from './engines.js';
+import { formatBenchTable } from './format-bench-table.js';
+import { formatProfile, profileWasmTraining } from './profile-wasm-training.js';
+import { runBenchmarks } from './run-benchmarks.js';
+import { writeBenchJson } from './write-bench-json.js';
+
+const HELP = `cnnkit-bench: training and inference images/s of the tutorial CNN on every cnnkit engine and its peers, in one run
+
+  --quick              64 px, 1 repeat, no warm-up, 64 JPEGs, and no pure-JS cpu engines
+                       unless --engines names them (a smoke test, about a minute)
+  --sizes 128,300      image sides (default 128,300)
+  --batch 32           batch size (default 32)
+  --repeats 5          timed repeats, median reported (default 5)
+  --warmup 1           untimed runs first (default 1)
+  --engines a,b        subset of: ${ENGINE_IDS.join(', ')}
+  --data-memory        also peak RSS of the data pipeline for 5k vs 50k files (minutes)
+  --profile            only profile one wasm training step per kernel (at the first size)
+  --json FILE          also write the JSON report to FILE
+  --help`;
+
+function fail(message: string): never {
+  process.stderr.write(`cnnkit-bench: ${message}\n`);
+  process.exit(1);
+}
+
+function positiveInts(flag: string, value: string): number[] {
+  const list = value.split(',').map((v) => Number(v.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) fail(`--${flag}: expected positive integers separated by commas, received "${value}"`);
+  return list;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        quick: { type: 'boolean' },
+        sizes: { type: 'string' },
+        batch: { type: 'string' },
+        repeats: { type: 'string' },
+        warmup: { type: 'string' },
+        engines: { type: 'string' },
+        'data-memory': { type: 'boolean' },
+        profile: { type: 'boolean' },
+        json: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}; see --help`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const quick = v.quick ?? false;
+  const sizes = v.sizes !== undefined ? positiveInts('sizes', v.sizes) : quick ? [64] : [128, 300];
+  const batch = v.batch !== undefined ? positiveInts('batch', v.batch)[0] : 32;
+  const repeats = v.repeats !== undefined ? positiveInts('repeats', v.repeats)[0] : quick ? 1 : 5;
+  const warmup = v.warmup !== undefined ? Number(v.warmup) : quick ? 0 : 1;
+  if (!Number.isInteger(warmup) || warmup < 0) fail(`--warmup: expected a non-negative integer, received "${v.warmup}"`);
+  // The cpu engines take minutes even at 64 px (tfjs-layers trains at ~0.05 image/s there).
+  let engines: EngineId[] | undefined = quick ? ENGINE_IDS.filter((e) => e !== 'cnnkit-cpu' && e !== 'tfjs-layers-cpu') : undefined;
+  if (v.engines !== undefined) {
+    const names = v.engines.split(',').map((e) => e.trim());
+    const unknown = names.filter((n) => !isEngineId(n));
+    if (unknown.length > 0) fail(`--engines: unknown ${unknown.join(', ')}; available: ${ENGINE_IDS.join(', ')}`);
+    engines = names as EngineId[];
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (v.profile) {
+    process.stdout.write(`${formatProfile(await profileWasmTraining({ size: sizes[0], batch }))}\n`);
+    return;
+  }
+  const report = await runBenchmarks({
+    sizes,
+    batch,
+    repeats,
+    warmup,
+    engines,
+    dataMemory: v['data-memory'] ?? false,
+    decodeFiles: quick ? 64 : 512,
+    cpuMaxSize: quick ? 64 : 128,
+    log,
+  });
+  process.stdout.write(`${formatBenchTable(report.results, report.skipped, report.targets)}\n`);
+  if (report.dataMemory) {
+    process.stdout.write('\ndata pipeline memory (decode 180px):\n');
+    for (const r of report.dataMemory) process.stdout.write(`  ${r.files} files: ${r.imagesPerSecond} images/s, peak RSS ${r.peakRssMiB} MiB (start ${r.startRssMiB} MiB)\n`);
+  }
+  const env = report.environment;
+  process.stdout.write(`\n${env.cpus} cpus, load average ${env.loadAverage.join(' ')} at the end, ${env.seconds} s; numbers on a shared machine are noisy, ratios less so\n`);
+  if (v.json !== undefined) await writeBenchJson(v.json, report);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`cnnkit-bench: ${(error instanceof Error ? error.stack : String(error)) ?? ''}\n`);
+  process.exit(1);
+});

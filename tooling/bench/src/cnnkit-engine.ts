@@ -1,0 +1,77 @@
+import { cpuBackend } from '@cnnkit/backend-cpu';
+import { cudaBackend } from '@cnnkit/backend-cuda';
+import { wasmBackend } from '@cnnkit/backend-wasm';
+import { trainStep } from '@cnnkit/layers';
+import { defaultRegistry, selectBackend, tf, type BackendPlugin } from '@cnnkit/tensor-core';
+import type { BenchOutcome, BenchTask } from './bench-result.js';
+import { measureThroughput } from './measure-throughput.js';
+import { syntheticBatch } from './synthetic-batch.js';
+import { tutorialModel } from './tutorial-model.js';
+
+/** The cnnkit backends that run the layers engine in this process (onnx has its own engine). */
+export const LAYERS_BACKENDS = ['cpu', 'wasm', 'cuda'] as const;
+export type LayersBackend = (typeof LAYERS_BACKENDS)[number];
+
+function pluginFor(name: LayersBackend): BackendPlugin {
+  switch (name) {
+    case 'cpu':
+      return cpuBackend();
+    case 'wasm':
+      return wasmBackend();
+    case 'cuda':
+      return cudaBackend();
+    default: {
+      const unreachable: never = name;
+      throw new Error(`cnnkit bench: unhandled backend ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Registers the plugin once and returns why it cannot run here, or null when it can. */
+export async function layersBackendUnavailable(name: LayersBackend): Promise<string | null> {
+  if (!defaultRegistry.names().includes(name)) defaultRegistry.add(pluginFor(name));
+  const availability = await defaultRegistry.get(name)!.isAvailable();
+  return availability.available ? null : availability.reason;
+}
+
+export interface CnnkitBenchOptions {
+  backend: LayersBackend;
+  task: Exclude<BenchTask, 'decode'>;
+  size: number;
+  batch: number;
+  warmup: number;
+  repeats: number;
+  note?: string;
+}
+
+/**
+ * Times one training step (forward, backward, RMSprop update, loss read back) or one
+ * forward pass of the tutorial model on a cnnkit backend.
+ */
+export async function benchCnnkit(options: CnnkitBenchOptions): Promise<BenchOutcome> {
+  const { backend, task, size, batch, warmup, repeats } = options;
+  const engine = `cnnkit-${backend}`;
+  const unavailable = await layersBackendUnavailable(backend);
+  if (unavailable !== null) return { kind: 'skipped', skipped: { engine, task, size, reason: `backend not available: ${unavailable}` } };
+  await selectBackend({ name: backend, task });
+  const data = syntheticBatch(size, batch);
+  const model = tutorialModel(size);
+  const x = tf.tensor4d(data.images, [batch, size, size, 3]);
+  const y = tf.tensor2d(data.labels, [batch, 1]);
+  try {
+    const run =
+      task === 'train'
+        ? () => trainStep(model, [x], [y])
+        : () => {
+            const p = model.predict(x, { batchSize: batch }) as tf.Tensor;
+            p.dataSync();
+            p.dispose();
+          };
+    const imagesPerSecond = await measureThroughput({ warmup, repeats, images: batch, run });
+    return { kind: 'result', result: { engine, task, size, batch, imagesPerSecond, repeats, ...(options.note ? { note: options.note } : {}) } };
+  } finally {
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  }
+}

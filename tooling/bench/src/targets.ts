@@ -1,0 +1,52 @@
+import type { BenchResult, BenchTask } from './bench-result.js';
+
+/** One ratio the project set a target for (cnnkit engine over its peer, higher is better). */
+export interface TargetSpec {
+  name: string;
+  numerator: { engine: string; task: BenchTask };
+  denominator: { engine: string; task: BenchTask };
+  /** The size the target is stated at; null = at every measured size. */
+  size: number | null;
+  target: number;
+}
+
+export const TARGETS: readonly TargetSpec[] = [
+  { name: 'wasm training / PyTorch training', numerator: { engine: 'cnnkit-wasm', task: 'train' }, denominator: { engine: 'pytorch', task: 'train' }, size: 128, target: 0.5 },
+  { name: 'wasm inference / tfjs-layers wasm inference', numerator: { engine: 'cnnkit-wasm', task: 'infer' }, denominator: { engine: 'tfjs-layers-wasm', task: 'infer' }, size: null, target: 1.0 },
+  { name: 'onnx inference / PyTorch inference', numerator: { engine: 'cnnkit-onnx', task: 'infer' }, denominator: { engine: 'pytorch', task: 'infer' }, size: null, target: 2.5 },
+  { name: 'data pipeline / wasm training consumption', numerator: { engine: 'sharp-decode', task: 'decode' }, denominator: { engine: 'cnnkit-wasm', task: 'train' }, size: 300, target: 3 },
+  { name: 'ORT training / PyTorch training', numerator: { engine: 'cnnkit-onnx', task: 'train' }, denominator: { engine: 'pytorch', task: 'train' }, size: null, target: 1.5 },
+];
+
+export interface TargetCheck {
+  name: string;
+  size: number;
+  ratio: number;
+  target: number;
+  met: boolean;
+  /** True when measured at another size than the one the target names (e.g. in --quick). */
+  offSize: boolean;
+}
+
+function find(results: readonly BenchResult[], engine: string, task: BenchTask, size: number): BenchResult | undefined {
+  return results.find((r) => r.engine === engine && r.task === task && r.size === size);
+}
+
+/**
+ * Every target ratio the results allow: at the target's size when measured, else at
+ * every size where both sides were measured (flagged `offSize`, so a --quick run still
+ * shows the ratios without claiming the target).
+ */
+export function checkTargets(results: readonly BenchResult[]): TargetCheck[] {
+  const sizes = [...new Set(results.map((r) => r.size))].sort((a, b) => a - b);
+  const checks: TargetCheck[] = [];
+  for (const spec of TARGETS) {
+    const both = sizes.filter((s) => find(results, spec.numerator.engine, spec.numerator.task, s) && find(results, spec.denominator.engine, spec.denominator.task, s));
+    const chosen = spec.size !== null && both.includes(spec.size) ? [spec.size] : both;
+    for (const size of chosen) {
+      const ratio = find(results, spec.numerator.engine, spec.numerator.task, size)!.imagesPerSecond / find(results, spec.denominator.engine, spec.denominator.task, size)!.imagesPerSecond;
+      checks.push({ name: spec.name, size, ratio, target: spec.target, met: ratio >= spec.target, offSize: spec.size !== null && spec.size !== size });
+    }
+  }
+  return checks;
+}
