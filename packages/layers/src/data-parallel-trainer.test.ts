@@ -161,6 +161,10 @@ describe.skipIf(skip)('DataParallelTrainer on 2 wasm workers', () => {
     for (let i = 0; i < a.steps.length; i++) expect(Math.abs(a.steps[i] - b.steps[i]), `step ${i}`).toBeLessThanOrEqual(1e-4);
     expect(single.history!.history.accuracy).toEqual(parallel.history!.history.accuracy);
     expect(maxDiff(single.getWeights(), parallel.getWeights())).toBeLessThanOrEqual(1e-4);
+    // Once the optimizer's slots exist, more epochs leave no tensor behind on this thread.
+    const tensors = tf.memory().numTensors;
+    await parallel.fit([x, y], { ...options, verbose: 0, engine });
+    expect(tf.memory().numTensors).toBe(tensors);
     tf.dispose([x, y]);
     single.dispose();
     parallel.dispose();
