@@ -165,13 +165,18 @@ function expectReply<T extends FromWorker['type']>(m: FromWorker, type: T): Extr
   return m as Extract<FromWorker, { type: T }>;
 }
 
-function pack(t: tf.Tensor, start: number, size: number): PackedTensor {
-  const per = t.size / (t.shape[0] ?? 1);
-  const all = t.dataSync();
+/** The values of a batch tensor, read once, to cut into shards. */
+function read(t: tf.Tensor): { values: PackedTensor['data']; shape: number[]; dtype: PackedTensor['dtype'] } {
   const dtype = t.dtype === 'int32' || t.dtype === 'bool' ? t.dtype : 'float32';
-  const slice = all.slice(start * per, (start + size) * per);
-  const data = dtype === 'float32' && !(slice instanceof Float32Array) ? Float32Array.from(slice as ArrayLike<number>) : slice;
-  return { data: data as PackedTensor['data'], shape: [size, ...t.shape.slice(1)], dtype };
+  const raw = t.dataSync();
+  const values = dtype === 'float32' && !(raw instanceof Float32Array) ? Float32Array.from(raw as ArrayLike<number>) : raw;
+  return { values: values as PackedTensor['data'], shape: t.shape, dtype };
+}
+
+/** Examples `start .. start + size` of a batch (a copy, so each shard's buffer can be transferred). */
+function cut(t: ReturnType<typeof read>, start: number, size: number): PackedTensor {
+  const per = t.values.length / (t.shape[0] ?? 1);
+  return { data: t.values.slice(start * per, (start + size) * per), shape: [size, ...t.shape.slice(1)], dtype: t.dtype };
 }
 
 /**
@@ -374,7 +379,8 @@ export class DataParallelTrainer implements TrainingEngine {
     }
     const sizes = shardSizes(n, this.workers);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-    const shards = sizes.map((size, i) => (size === 0 ? null : { xs: xs.map((t) => pack(t, starts[i], size)), ys: ys.map((t) => pack(t, starts[i], size)) }));
+    const [xv, yv] = [xs.map(read), ys.map(read)];
+    const shards = sizes.map((size, i) => (size === 0 ? null : { xs: xv.map((t) => cut(t, starts[i], size)), ys: yv.map((t) => cut(t, starts[i], size)) }));
     if (!this.#loaded) await this.begin();
     this.#steps++;
     const active = this.#links.filter((_, i) => shards[i] !== null);
