@@ -313,9 +313,7 @@ export class DataParallelTrainer implements TrainingEngine {
         optimizer: { className: c.optimizer.className, config: c.optimizer.getConfig() },
         loss: c.loss,
       };
-      // A worker's console output goes to stderr: stdout is for results (`--json`).
-      const worker = new Worker(file, { workerData: init, stdout: true });
-      worker.stdout.pipe(process.stderr, { end: false });
+      const worker = new Worker(file, { workerData: init });
       const link = new WorkerLink(worker, index, (message) => this.#fail(index, message));
       this.#links.push(link);
       ready.push(link.expect());

@@ -15,6 +15,10 @@ import { lossAndGradients } from './training.js';
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
+// Whatever a worker prints (tfjs warnings) goes to stderr: the process's stdout is for
+// results (`--json`). Redirected here: a piped worker.stdout would keep the process alive.
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
