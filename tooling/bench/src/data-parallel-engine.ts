@@ -5,6 +5,7 @@ import type { BenchOutcome } from './bench-result.js';
 import { layersBackendUnavailable } from './cnnkit-engine.js';
 import { measureThroughput } from './measure-throughput.js';
 import { syntheticBatch } from './synthetic-batch.js';
+import { busiestShares, threadCpuSeconds } from './thread-cpu.js';
 import { tutorialModel } from './tutorial-model.js';
 
 /** The data-parallel row: its name says how many wasm instances train. */
@@ -46,11 +47,17 @@ export async function benchDataParallel(options: DataParallelBenchOptions): Prom
     await trainer.begin();
     for (let i = 0; i < warmup; i++) await trainer.step([x], [y]);
     trainer.resetTimings();
+    const cpuBefore = threadCpuSeconds();
+    const started = performance.now();
     const imagesPerSecond = await measureThroughput({ warmup: 0, repeats, images: batch, run: () => trainer.step([x], [y]) });
+    const cpuAfter = threadCpuSeconds();
+    const seconds = (performance.now() - started) / 1000;
     const t = trainer.timings;
     const compute = t.computeMs.reduce((a, b) => a + b, 0) / (t.steps * workers);
     const wall = (batch * 1000) / imagesPerSecond;
-    const note = `${workers} wasm instances (worker threads), data-parallel, update on ${trainer.update}; worker compute ${compute.toFixed(0)} ms of a ${wall.toFixed(0)} ms step`;
+    // On a loaded machine the workers share the cores with other processes: say how much of a core each got.
+    const shares = cpuBefore && cpuAfter ? `; busiest threads used ${busiestShares(cpuBefore, cpuAfter, seconds, workers).map((f) => f.toFixed(2)).join(' + ')} of a core` : '';
+    const note = `${workers} wasm instances (worker threads), data-parallel, update on ${trainer.update}; worker compute ${compute.toFixed(0)} ms of a ${wall.toFixed(0)} ms step${shares}`;
     await trainer.end();
     return { kind: 'result', result: { engine, task: 'train', size, batch, imagesPerSecond, repeats, note } };
   } finally {
