@@ -83,6 +83,8 @@ export class GraphBuilder {
   readonly outputs: ValueInfoProto[] = [];
   readonly #used = new Set<string>();
   readonly #scalars = new Map<string, string>();
+  /** Operator domains besides the default one that nodes use (each imported at version 1). */
+  readonly #domains = new Set<string>();
 
   /** A unique tensor/node name derived from `base` (ONNX names are graph-wide). */
   uniqueName(base: string): string {
@@ -92,16 +94,17 @@ export class GraphBuilder {
     return name;
   }
 
-  /** One node with a single output; returns the output's name. */
-  op(opType: string, inputs: readonly string[], base: string, attributes: AttributeProto[] = []): string {
-    return this.opN(opType, inputs, [base], attributes)[0];
+  /** One node with a single output; returns the output's name. `domain` '' is ONNX's own operator set. */
+  op(opType: string, inputs: readonly string[], base: string, attributes: AttributeProto[] = [], domain = ''): string {
+    return this.opN(opType, inputs, [base], attributes, domain)[0];
   }
 
   /** One node with several outputs (MaxPool with Indices). */
-  opN(opType: string, inputs: readonly string[], bases: readonly string[], attributes: AttributeProto[] = []): string[] {
+  opN(opType: string, inputs: readonly string[], bases: readonly string[], attributes: AttributeProto[] = [], domain = ''): string[] {
     const outputs = bases.map((b) => this.uniqueName(b));
+    if (domain !== '') this.#domains.add(domain);
     this.nodes.push(
-      create(NodeProtoSchema, { opType, name: this.uniqueName(`${outputs[0]}__${opType}`), input: [...inputs], output: outputs, attribute: attributes }),
+      create(NodeProtoSchema, { opType, domain, name: this.uniqueName(`${outputs[0]}__${opType}`), input: [...inputs], output: outputs, attribute: attributes }),
     );
     return outputs;
   }
@@ -151,11 +154,14 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, shape, TensorProto_DataType.FLOAT));
   }
 
-  /** The serialized model (IR 8, opset 17). */
+  /** The serialized model (IR 8, opset 17, plus version 1 of any other domain used). */
   toBytes(graphName: string): Uint8Array {
     const proto = create(ModelProtoSchema, {
       irVersion: 8n,
-      opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(TRAINING_OPSET) })],
+      opsetImport: [
+        create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(TRAINING_OPSET) }),
+        ...[...this.#domains].map((domain) => create(OperatorSetIdProtoSchema, { domain, version: 1n })),
+      ],
       producerName: 'cnnkit-ort-training',
       producerVersion: '0.1.0',
       graph: create(GraphProtoSchema, { name: graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs }),

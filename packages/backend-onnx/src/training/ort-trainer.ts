@@ -4,6 +4,7 @@ import type * as Ort from 'onnxruntime-node';
 import { compileTrainingGraph, type TrainingGraph } from './compile-training-graph.js';
 import { permute, toGraphLayout, toKerasLayout } from './layout.js';
 import { count } from './lowering.js';
+import { probeNchwcBlock } from './nchwc.js';
 import { adamAlpha } from './optimizer-update.js';
 
 export interface OrtTrainerOptions {
@@ -11,6 +12,11 @@ export interface OrtTrainerOptions {
   threads?: number;
   /** Default `extended` (measured: `all` is not faster with weights as graph inputs). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * `auto` (default): convolutions and pooling run on onnxruntime's blocked (NCHWc)
+   * kernels when this CPU has them (`probeNchwcBlock`); `nchw`: standard ONNX operators only.
+   */
+  layout?: 'auto' | 'nchw';
 }
 
 /** Images as a tensor or raw NHWC floats. */
@@ -40,6 +46,7 @@ export class OrtTrainer implements TrainingEngine {
   #slots = new Map<string, Float32Array>();
   #loaded = false;
   #layoutGraph: TrainingGraph | null = null;
+  #block: Promise<number | null> | null = null;
 
   constructor(model: Model, ort: typeof Ort, options: OrtTrainerOptions = {}) {
     if (model.compiled === null) {
@@ -47,7 +54,7 @@ export class OrtTrainer implements TrainingEngine {
     }
     this.model = model;
     this.#ort = ort;
-    this.#options = { threads: options.threads ?? 2, graphOptimizationLevel: options.graphOptimizationLevel ?? 'extended' };
+    this.#options = { threads: options.threads ?? 2, graphOptimizationLevel: options.graphOptimizationLevel ?? 'extended', layout: options.layout ?? 'auto' };
   }
 
   get optimizer(): Optimizer {
@@ -59,7 +66,12 @@ export class OrtTrainer implements TrainingEngine {
     let entry = this.#graphs.get(batchSize);
     if (entry === undefined) {
       const c = this.model.compiled!;
-      const graph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize });
+      this.#block ??= this.#options.layout === 'nchw' ? Promise.resolve(null) : probeNchwcBlock(this.#ort);
+      const nchwcBlock = await this.#block;
+      // Another step may have compiled this batch size while the probe ran.
+      const again = this.#graphs.get(batchSize);
+      if (again !== undefined) return { graph: again.graph, session: await again.session };
+      const graph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize, nchwcBlock });
       const session = this.#ort.InferenceSession.create(graph.bytes, {
         intraOpNumThreads: this.#options.threads,
         interOpNumThreads: 1,
