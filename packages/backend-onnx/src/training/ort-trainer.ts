@@ -1,8 +1,9 @@
 import type { CompileArgs, EngineStepResult, Model, Optimizer, TrainingEngine } from '@cnnkit/layers';
+import { permute } from '@cnnkit/onnx-proto';
 import { CnnkitError, ShapeError, tf } from '@cnnkit/tensor-core';
 import type * as Ort from 'onnxruntime-node';
 import { compileTrainingGraph, type TrainingGraph } from './compile-training-graph.js';
-import { permute, toGraphLayout, toKerasLayout } from './layout.js';
+import { toGraphLayout, toKerasLayout } from './layout.js';
 import { count } from './lowering.js';
 import { probeNchwcBlock } from './nchwc.js';
 import { adamAlpha } from './optimizer-update.js';
@@ -237,7 +238,7 @@ export class OrtTrainer implements TrainingEngine {
     const keep = 1 / (1 - f.rate);
     const mask = new Float32Array(count(f.kerasShape));
     for (let i = 0; i < mask.length; i++) mask[i] = rng.next() >= f.rate ? keep : 0;
-    return f.layout === 'NCHW' ? permute(mask, f.kerasShape, [0, 3, 1, 2]) : mask;
+    return f.layout === 'NCHW' ? permute(mask, f.kerasShape, [0, 3, 1, 2]).values : mask;
   }
 }
 
