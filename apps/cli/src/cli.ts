@@ -60,7 +60,7 @@ function buildProgram(io: CliIo): Command {
 
   program
     .command('sample-data')
-    .description('write a small synthetic image set (circles vs squares, with a few broken files) to OUT')
+    .description('write a small synthetic image set (circles drawn as rings vs filled squares, with a few broken files) to OUT')
     .argument('<OUT>', 'new or empty folder')
     .option('--seed <n>', 'random seed (same seed, same files)', nonNegativeInt('--seed'), 1337)
     .option('--per-class <n>', 'images per class', positiveInt('--per-class'), 120)
