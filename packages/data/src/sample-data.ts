@@ -49,8 +49,8 @@ function distance(a: readonly number[], b: readonly number[]): number {
 
 /**
  * Draws one picture into an RGB buffer: a background with a gentle gradient, one
- * large shape in a colour far from the background, at a random place, size and
- * angle, and light pixel noise. Circles are thick rings (the background shows
+ * large shape in a colour far from the background (high contrast, so edges are easy
+ * to find whatever the colours), at a random place, size and angle, and light pixel noise. Circles are thick rings (the background shows
  * through their middle), squares are filled: a cue a small CNN picks up in a few
  * epochs even at 32x32 pixels, and that survives the stretch to a square picture
  * (which turns circles into ellipses). Colour carries no class information: both
@@ -59,11 +59,11 @@ function distance(a: readonly number[], b: readonly number[]): number {
 export function drawShape(shape: Shape, width: number, height: number, rng: Rng): Buffer {
   const bg = randomColour(rng);
   let fg = randomColour(rng);
-  while (distance(fg, bg) < 120) fg = randomColour(rng);
+  while (distance(fg, bg) < 200) fg = randomColour(rng);
   const gradient = [rng.uniform(-40, 40), rng.uniform(-40, 40), rng.uniform(-40, 40)];
   const side = Math.min(width, height);
-  const r = rng.uniform(0.24, 0.38) * side; // the circle's radius, or half the square's side
-  const ring = 0.1 * side; // the circle's line width
+  const r = rng.uniform(0.25, 0.39) * side; // the circle's radius, or half the square's side
+  const ring = 0.14 * side; // the circle's line width
   const angle = rng.uniform(-Math.PI / 9, Math.PI / 9);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
