@@ -61,7 +61,7 @@ function buildProgram(io: CliIo): Command {
 
   program
     .command('sample-data')
-    .description('write a small synthetic image set (circles vs squares, with a few broken files) to OUT')
+    .description('write a small synthetic image set (circles drawn as rings vs filled squares, with a few broken files) to OUT')
     .argument('<OUT>', 'new or empty folder')
     .option('--seed <n>', 'random seed (same seed, same files)', nonNegativeInt('--seed'), 1337)
     .option('--per-class <n>', 'images per class', positiveInt('--per-class'), 120)
@@ -190,7 +190,7 @@ function buildProgram(io: CliIo): Command {
     .command('demo')
     .description('the whole tutorial on built-in sample data: data, check, previews, training, evaluation, CAM, ONNX export')
     .option('--out <DIR>', 'output folder (a previous demo there is replaced)', 'cnnkit-demo')
-    .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), 20)
+    .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), 10)
     .option('--image-size <px>', 'training image size (square)', positiveInt('--image-size'), 32)
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 16)
     .option('--per-class <n>', 'sample images per class', positiveInt('--per-class'), 1000)

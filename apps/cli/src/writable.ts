@@ -1,5 +1,6 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { makeDirs } from '@cnnkit/tensor-core';
 import { UserError } from './user-error.js';
 
 function reason(error: unknown): string {
@@ -20,30 +21,6 @@ function reason(error: unknown): string {
       return 'no space left on the device';
     default:
       return e.code ?? e.message;
-  }
-}
-
-/**
- * `mkdir -p` one level at a time. Node 20's `mkdir(dir, { recursive: true })`
- * never settles under some virtual file systems (e.g. `/proc/x/y` spins forever),
- * so the parents are created explicitly and the first failure is reported.
- */
-async function makeDirs(dir: string): Promise<void> {
-  const missing: string[] = [];
-  let current = resolve(dir);
-  for (;;) {
-    const s = await stat(current).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
-    if (s !== null) {
-      if (!s.isDirectory()) throw Object.assign(new Error(`${current} is a file`), { code: 'ENOTDIR' });
-      break;
-    }
-    missing.push(current);
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const d of missing.reverse()) {
-    await mkdir(d).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
   }
 }
 

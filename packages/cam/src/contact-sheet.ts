@@ -1,6 +1,7 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
-import { previewGrid, type RawImage, type PreviewGridResult, type TitleFont } from '@cnnkit/data';
+import type { PreviewGridResult, RawImage, TitleFont } from '@cnnkit/data';
 import type { CamResult } from './compute-cam.js';
+import { loadPeer } from './optional-peer.js';
 import { overlayPixels, type OverlayOptions } from './overlay-heatmap.js';
 import { writeAtomic } from './write-overlay.js';
 
@@ -35,6 +36,7 @@ export async function contactSheet(items: readonly ContactSheetItem[], options: 
   const cols = options.cols ?? 2;
   if (!Number.isInteger(cols) || cols < 1) throw new CnnkitError('BAD_OPTION', `contactSheet: expected cols a positive integer, received ${cols}`);
   if (items.length === 0) throw new CnnkitError('BAD_OPTION', 'contactSheet: expected at least one item, received none');
+  const { previewGrid } = await loadPeer('@cnnkit/data', () => import('@cnnkit/data'));
   const samples: RawImage[] = [];
   const titles: string[] = [];
   for (const item of items) {

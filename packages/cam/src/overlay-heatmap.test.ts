@@ -69,6 +69,18 @@ describe('writeOverlay and contactSheet', () => {
     expect(await readdir(join(dir, 'nested'))).toEqual(['overlay.png']);
   });
 
+  it.runIf(process.platform === 'linux')('writeOverlay under /proc rejects promptly (Node 20\'s recursive mkdir would never settle there)', async () => {
+    const settled = await Promise.race([
+      writeOverlay('/proc/self/cnnkit-cam/run/overlay.png', image, cam).then(
+        () => 'written',
+        (e: NodeJS.ErrnoException) => e.code ?? 'error',
+      ),
+      new Promise<string>((r) => setTimeout(() => r('hung'), 5000)),
+    ]);
+    // A file-system error code (ENOENT), not 'hung', not success, not a programming error.
+    expect(settled).toMatch(/^E[A-Z]+$/);
+  });
+
   it('contactSheet lays originals and overlays side by side: 3 items, 2 per row → 4 x 2 cells', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cnnkit-cam-'));
     dirs.push(dir);

@@ -1,9 +1,14 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import type { RawImage } from '@cnnkit/data';
-import sharp from 'sharp';
 import { colorize, type ColormapName } from './colorize.js';
 import type { CamResult } from './compute-cam.js';
+import { loadPeer } from './optional-peer.js';
 import { upsampleHeatmap } from './upsample-heatmap.js';
+
+/** sharp, an optional peer: loaded on the first overlay, with an install hint when it is missing. */
+async function loadSharp(): Promise<typeof import('sharp').default> {
+  return (await loadPeer('sharp', () => import('sharp'))).default;
+}
 
 export interface OverlayOptions {
   /** Opacity of the colour layer, 0..1. Default 0.4 (the Keras Grad-CAM example's). */
@@ -28,6 +33,7 @@ export async function overlayPixels(image: RawImage, cam: CamResult, options: Ov
     );
   }
   const { width, height } = image;
+  const sharp = await loadSharp();
   const base = await sharp(image.data, { raw: { width, height, channels: image.channels as 1 | 3 | 4 } })
     .flatten({ background: { r: 255, g: 255, b: 255 } })
     .toColourspace('srgb')
@@ -61,5 +67,6 @@ export async function overlayPixels(image: RawImage, cam: CamResult, options: Ov
  */
 export async function overlayHeatmap(image: RawImage, cam: CamResult, options: OverlayOptions = {}): Promise<Buffer> {
   const px = await overlayPixels(image, cam, options);
+  const sharp = await loadSharp();
   return sharp(px.data, { raw: { width: px.width, height: px.height, channels: 3 } }).png().toBuffer();
 }

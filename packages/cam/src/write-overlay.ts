@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RawImage } from '@cnnkit/data';
+import { makeDirs } from '@cnnkit/tensor-core';
 import type { CamResult } from './compute-cam.js';
 import { overlayHeatmap, type OverlayOptions } from './overlay-heatmap.js';
 
 /**
  * Writes `path` atomically: into a temporary file in the same directory, then a
- * rename, so a reader (or a crash) never sees half a PNG.
+ * rename, so a reader (or a crash) never sees half a PNG. The folders are made one
+ * level at a time (`makeDirs`), so a path under /proc fails instead of hanging.
  */
 export async function writeAtomic(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await write(tmp);

@@ -1,7 +1,8 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import type { EmitContext } from './emit-context.js';
 import type { ExportLayer } from './export-model.js';
-import { attr, type Value } from './onnx-graph.js';
+import type { Value } from './onnx-graph.js';
 
 /** Keras activation names the exporter writes (plus `null`/`undefined` meaning linear). */
 export const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leaky_relu', 'elu', 'selu', 'sigmoid', 'softmax', 'tanh', 'gelu', 'swish', 'silu', 'softplus'] as const;

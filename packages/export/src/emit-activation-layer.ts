@@ -1,8 +1,8 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, KERAS_LEAKY_RELU_SLOPE, readActivation } from './activation.js';
 import { readNumber } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr } from './onnx-graph.js';
 
 /** Keras 3's LeakyReLU *layer* default (the `leaky_relu` activation function's is 0.2). */
 export const KERAS_LEAKY_RELU_LAYER_SLOPE = 0.3;

@@ -1,7 +1,7 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { readBool, readNumber, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr } from './onnx-graph.js';
 
 /** Keras's BatchNormalization epsilon default (ONNX's is 1e-5, so it is always written). */
 export const KERAS_BATCH_NORM_EPSILON = 1e-3;

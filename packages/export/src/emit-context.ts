@@ -1,5 +1,6 @@
+import { attr } from '@cnnkit/onnx-proto';
 import type { ExportLayer } from './export-model.js';
-import { attr, type OnnxGraph, type Value } from './onnx-graph.js';
+import type { OnnxGraph, Value } from './onnx-graph.js';
 
 /** What every emitter gets: the graph being built, the opset, and layout conversions. */
 export interface EmitContext {

@@ -1,9 +1,9 @@
+import { attr, permute } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, readActivation } from './activation.js';
 import { assertChannelsLast, assertImageInput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import type { ExportLayer } from './export-model.js';
-import { attr, permute } from './onnx-graph.js';
 import { transposeOutput1d, transposePads1d } from './padding.js';
 
 function readOutputPadding(layer: ExportLayer): [number, number] | null {

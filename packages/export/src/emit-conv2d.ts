@@ -1,8 +1,8 @@
+import { attr, permute } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, readActivation } from './activation.js';
 import { assertChannelsLast, assertImageInput, assertPositiveOutput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr, permute } from './onnx-graph.js';
 import { windowPads } from './padding.js';
 
 /**

@@ -1,6 +1,6 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { assertChannelsLast } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr } from './onnx-graph.js';
 
 /**
  * Flatten -> ONNX Flatten(axis 1) after making the tensor NHWC again: Keras

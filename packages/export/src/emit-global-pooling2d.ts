@@ -1,6 +1,6 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { assertChannelsLast, assertImageInput, readBool } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr } from './onnx-graph.js';
 
 /**
  * GlobalAveragePooling2D / GlobalMaxPooling2D -> GlobalAveragePool / GlobalMaxPool

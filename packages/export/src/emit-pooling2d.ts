@@ -1,6 +1,6 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { assertChannelsLast, assertImageInput, assertPositiveOutput, readEnum, readPair } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr } from './onnx-graph.js';
 import { windowPads } from './padding.js';
 
 /**

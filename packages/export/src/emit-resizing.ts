@@ -1,8 +1,9 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { assertChannelsLast, assertImageInput, readBool, readEnum, readInt } from './config.js';
 import type { EmitContext, Emitter } from './emit-context.js';
 import type { ExportLayer } from './export-model.js';
-import { attr, type Value } from './onnx-graph.js';
+import type { Value } from './onnx-graph.js';
 
 /**
  * The largest centred window of an inHeight x inWidth image with the aspect ratio

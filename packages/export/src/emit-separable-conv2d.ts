@@ -1,7 +1,7 @@
+import { attr, permute } from '@cnnkit/onnx-proto';
 import { emitActivation, readActivation } from './activation.js';
 import { assertChannelsLast, assertImageInput, assertPositiveOutput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr, permute } from './onnx-graph.js';
 import { windowPads } from './padding.js';
 
 /**

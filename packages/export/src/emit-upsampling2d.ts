@@ -1,6 +1,6 @@
+import { attr } from '@cnnkit/onnx-proto';
 import { assertChannelsLast, assertImageInput, readEnum, readPair } from './config.js';
 import type { Emitter } from './emit-context.js';
-import { attr } from './onnx-graph.js';
 
 /**
  * UpSampling2D -> Resize with scales [1, 1, sh, sw].

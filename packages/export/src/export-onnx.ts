@@ -1,18 +1,5 @@
-import { create, toBinary } from '@bufbuild/protobuf';
+import { serializeModel, valueInfo } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
-import {
-  GraphProtoSchema,
-  ModelProtoSchema,
-  OperatorSetIdProtoSchema,
-  StringStringEntryProtoSchema,
-  TensorProto_DataType,
-  TensorShapeProto_DimensionSchema,
-  TensorShapeProtoSchema,
-  TypeProto_TensorSchema,
-  TypeProtoSchema,
-  ValueInfoProtoSchema,
-  type ValueInfoProto,
-} from 'onnx-buf';
 import { createEmitContext } from './emit-context.js';
 import { emitterForLayer } from './emitters.js';
 import type { ExportLayer, ExportModel } from './export-model.js';
@@ -31,37 +18,8 @@ export interface ExportOnnxOptions {
   opset?: number;
 }
 
-/** The lowest IR version that carries each opset (onnx's VERSION_TABLE), so older checkers accept the file. */
-function irVersionFor(opset: number): number {
-  if (opset <= 14) return 7;
-  if (opset <= 18) return 8;
-  if (opset <= 20) return 9;
-  return 10;
-}
-
 function fail(message: string): never {
   throw new CnnkitError('EXPORT_MODEL', `ONNX export: ${message}`);
-}
-
-function valueInfo(name: string, dims: readonly (number | string)[]): ValueInfoProto {
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: create(TypeProtoSchema, {
-      value: {
-        case: 'tensorType',
-        value: create(TypeProto_TensorSchema, {
-          elemType: TensorProto_DataType.FLOAT,
-          shape: create(TensorShapeProtoSchema, {
-            dim: dims.map((d) =>
-              create(TensorShapeProto_DimensionSchema, {
-                value: typeof d === 'string' ? { case: 'dimParam', value: d } : { case: 'dimValue', value: BigInt(d) },
-              }),
-            ),
-          }),
-        }),
-      },
-    }),
-  });
 }
 
 /** Layers needed for the output, inputs before readers (depth-first), with cycle and dangling-name checks. */
@@ -160,22 +118,18 @@ export function exportOnnx(model: ExportModel, options: ExportOnnxOptions = {}):
   }
   graph.rename(out.name, ONNX_OUTPUT_NAME);
 
-  const proto = create(ModelProtoSchema, {
-    irVersion: BigInt(irVersionFor(opset)),
-    opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(opset) })],
+  // IR version: the lowest that carries the opset, so older checkers accept the file.
+  return serializeModel({
+    graph: {
+      name: 'cnnkit',
+      nodes: graph.nodes,
+      initializers: graph.initializers,
+      inputs: [valueInfo(ONNX_INPUT_NAME, [ONNX_BATCH_DIM, ...model.inputShape])],
+      outputs: [valueInfo(ONNX_OUTPUT_NAME, [ONNX_BATCH_DIM, ...out.shape])],
+    },
+    opset,
     producerName: 'cnnkit',
     producerVersion: '0.1.0',
-    metadataProps: [
-      create(StringStringEntryProtoSchema, { key: 'classNames', value: JSON.stringify(model.classNames) }),
-      create(StringStringEntryProtoSchema, { key: 'inputLayout', value: 'NHWC float32 raw 0..255' }),
-    ],
-    graph: create(GraphProtoSchema, {
-      name: 'cnnkit',
-      node: graph.nodes,
-      initializer: graph.initializers,
-      input: [valueInfo(ONNX_INPUT_NAME, [ONNX_BATCH_DIM, ...model.inputShape])],
-      output: [valueInfo(ONNX_OUTPUT_NAME, [ONNX_BATCH_DIM, ...out.shape])],
-    }),
+    metadata: { classNames: JSON.stringify(model.classNames), inputLayout: 'NHWC float32 raw 0..255' },
   });
-  return toBinary(ModelProtoSchema, proto);
 }

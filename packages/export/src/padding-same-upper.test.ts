@@ -5,11 +5,11 @@
  * asymmetric cases (even size with stride 2, kernel 4).
  */
 import { toBinary } from '@bufbuild/protobuf';
+import { attr } from '@cnnkit/onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { ModelProtoSchema } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
-import { attr } from './onnx-graph.js';
 import { chain, layer, randomWeight, rng } from './test-utils/harness.js';
 import { readModelProto } from './test-utils/read-model.js';
 

@@ -41,6 +41,32 @@ describe('Conv2D', () => {
     });
   }
 
+  // Inference runs tfjs's fused convolution (bias and activation inside the kernel);
+  // under gradient recording the layer runs separate ops. Both must match the reference.
+  for (const activation of ['linear', 'relu', 'sigmoid', 'elu'] as const) {
+    it(`fused inference and recorded training forward both match a float64 reference: ${activation}, same stride 2 (tol 1e-5)`, () => {
+      const shape = [2, 7, 6, 3];
+      const xv = values(2 * 7 * 6 * 3, 5);
+      const kv = values(3 * 3 * 3 * 4, 9);
+      const bias = [0.1, -0.2, 0.3, -0.05];
+      const layer = new Conv2D({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation });
+      const x = tf.tensor4d(xv, shape as [number, number, number, number]);
+      const { y, model } = runLayer(layer, x, { weights: { kernel: tf.tensor4d(kv, [3, 3, 3, 4]), bias: tf.tensor1d(bias) } });
+      const ref = refConv2d(xv, shape, kv, [3, 3, 3, 4], [2, 2], 'same', [1, 1]);
+      const act = (v: number) => (activation === 'relu' ? Math.max(0, v) : activation === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : activation === 'elu' ? (v > 0 ? v : Math.exp(v) - 1) : v);
+      const want = ref.values.map((v, i) => act(v + bias[i % 4]));
+      expectClose(y, want, 1e-5);
+      // Inside tf.grad the separate ops run (gradient depth > 0).
+      let recorded: Float32Array | null = null;
+      tf.grad((xi: tf.Tensor) => {
+        const out = model.call([xi], { training: false })[0];
+        recorded = out.dataSync() as Float32Array;
+        return tf.sum(out);
+      })(x);
+      expectClose(tf.tensor(recorded!), want, 1e-5);
+    });
+  }
+
   it('applies the activation after the bias', () => {
     const { y } = runLayer(new Conv2D({ filters: 1, kernelSize: 1, activation: 'relu' }), tf.tensor4d([-1, 2], [1, 1, 2, 1]), {
       weights: { kernel: tf.ones([1, 1, 1, 1]), bias: tf.tensor1d([0.5]) },

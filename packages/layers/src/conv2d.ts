@@ -6,6 +6,9 @@ import { Layer, shapeMessage, single, type LayerArgs } from './layer.js';
 import { conv2d } from './fast-conv2d.js';
 import { convOutputLength, expectImage, type Padding, type Shape } from './shape.js';
 
+/** Keras activations that tfjs's fused convolution computes identically (others run as separate ops). */
+const FUSED_ACTIVATIONS: Partial<Record<ActivationName, 'linear' | 'relu' | 'sigmoid' | 'elu'>> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', elu: 'elu' };
+
 export interface Conv2DArgs extends LayerArgs {
   filters: number;
   kernelSize: number | [number, number];
@@ -113,6 +116,22 @@ export class Conv2D extends Layer {
   }
 
   call([x]: readonly tf.Tensor[]): tf.Tensor {
+    const fused = FUSED_ACTIVATIONS[this.activation];
+    // Outside gradient recording (predict, evaluate) one fused kernel does convolution, bias
+    // and activation (XNNPACK on wasm): two fewer passes over the output, as tfjs-layers does.
+    // Recording gradients, the separate ops keep tensor-core's checked gradients.
+    if (fused !== undefined && tf.engine().state.gradientDepth === 0) {
+      return tf.fused.conv2d({
+        x: x as tf.Tensor4D,
+        filter: this.#kernel as tf.Tensor4D,
+        strides: this.strides,
+        pad: this.padding,
+        dataFormat: 'NHWC',
+        dilations: this.dilationRate,
+        bias: this.#bias ?? undefined,
+        activation: fused,
+      });
+    }
     let y: tf.Tensor = conv2d(x as tf.Tensor4D, this.#kernel as tf.Tensor4D, this.strides, this.padding, this.dilationRate);
     if (this.#bias !== null) y = tf.add(y, this.#bias);
     return applyActivation(this.activation, y);

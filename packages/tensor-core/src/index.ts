@@ -30,3 +30,4 @@ export { assertNoLeaks, asyncScope, countLeaks, liveTensors, scope } from './mem
 export { assertDType, assertRank, assertShape, formatShape } from './checks.js';
 export { GRADIENTS, gradientKernelNames, registerGradients } from './register-gradients.js';
 export { dilateFilter } from './gradients/conv.js';
+export { makeDirs } from './make-dirs.js';

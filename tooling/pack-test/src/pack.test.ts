@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-cuda', 'backend-onnx'];
+// backend-onnx depends on onnx-proto, which is not on the registry: it must come from its own tarball.
+const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-cuda', 'onnx-proto', 'backend-onnx'];
 let scratch = '';
 
 afterAll(async () => {
@@ -35,7 +36,9 @@ describe('installing the packed packages with plain npm', () => {
 import { cpuBackend } from '@cnnkit/backend-cpu';
 import { wasmBackend } from '@cnnkit/backend-wasm';
 import { cudaBackend } from '@cnnkit/backend-cuda';
-import { onnxBackend } from '@cnnkit/backend-onnx';
+import { loadOnnxPredictor, onnxBackend } from '@cnnkit/backend-onnx';
+import { float32Tensor, int64Tensor, nodeProto, serializeModel, valueInfo } from '@cnnkit/onnx-proto';
+import { writeFileSync } from 'node:fs';
 const registry = new BackendRegistry().add(cpuBackend()).add(wasmBackend()).add(cudaBackend()).add(onnxBackend());
 const out = {};
 for (const name of ['cpu', 'wasm']) {
@@ -46,11 +49,38 @@ for (const name of ['cpu', 'wasm']) {
 }
 out.cuda = await registry.get('cuda').isAvailable();
 out.onnx = { ...(await registry.get('onnx').isAvailable()), version: registry.get('onnx').version() };
+// A file in the export contract written with the packed onnx-proto, read back by the packed backend-onnx:
+// probabilities = sigmoid(flatten(image) . w), image [N, 1, 2, 3].
+const w = [0.01, -0.02, 0.03, -0.04, 0.05, -0.06];
+writeFileSync('tiny.onnx', serializeModel({
+  graph: {
+    name: 'tiny',
+    nodes: [
+      nodeProto('Reshape', ['image', 'flat_shape'], ['flat']),
+      nodeProto('MatMul', ['flat', 'w'], ['logit']),
+      nodeProto('Sigmoid', ['logit'], ['probabilities']),
+    ],
+    initializers: [int64Tensor('flat_shape', [-1, 6]), float32Tensor('w', [6, 1], w)],
+    inputs: [valueInfo('image', ['N', 1, 2, 3])],
+    outputs: [valueInfo('probabilities', ['N', 1])],
+  },
+  opset: 17, producerName: 'pack-test', producerVersion: '0', metadata: { classNames: '["no","yes"]' },
+}));
+const predictor = await loadOnnxPredictor('tiny.onnx');
+const pixels = Float32Array.from([10, 20, 30, 40, 50, 60, 0, 0, 0, 0, 0, 255]);
+out.tiny = { classNames: predictor.classNames, inputShape: predictor.inputShape, probabilities: Array.from(await predictor.predict(pixels, 2)) };
+await predictor.dispose();
 console.log(JSON.stringify(out));
 `,
     );
     const { stdout } = await exec(process.execPath, ['main.js'], { cwd: app });
-    const out = JSON.parse(stdout.trim().split('\n').pop()!) as { cpu: number[]; wasm: number[]; cuda: { available: boolean }; onnx: { available: boolean; version: string | null } };
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      cpu: number[];
+      wasm: number[];
+      cuda: { available: boolean };
+      onnx: { available: boolean; version: string | null };
+      tiny: { classNames: string[]; inputShape: number[]; probabilities: number[] };
+    };
     expect(out.cpu).toHaveLength(2 * 5 * 5 * 2);
     // Hand-checkable anchor: the centre output of image 0, channel 0, is the full 3x3x3 dot product.
     let centre = 0;
@@ -62,6 +92,11 @@ console.log(JSON.stringify(out));
     expect(out.cuda.available).toBe(false);
     // onnxruntime-node ships its CPU binaries in the package: it loads even with --ignore-scripts.
     expect(out.onnx).toEqual({ available: true, version: '1.30.0' });
+    // By hand: image 0 gives 0.1 - 0.4 + 0.9 - 1.6 + 2.5 - 3.6 = -2.1, image 1 gives -0.06 * 255 = -15.3.
+    expect(out.tiny.classNames).toEqual(['no', 'yes']);
+    expect(out.tiny.inputShape).toEqual([1, 2, 3]);
+    expect(out.tiny.probabilities[0]).toBeCloseTo(1 / (1 + Math.exp(2.1)), 6);
+    expect(out.tiny.probabilities[1]).toBeCloseTo(1 / (1 + Math.exp(15.3)), 6);
     // The peer dependency on tfjs-core is satisfied by npm, and the optional tfjs-node-gpu is not pulled in.
     const installed = await readdir(join(app, 'node_modules', '@tensorflow'));
     expect(installed).toContain('tfjs-core');

@@ -6,13 +6,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cnnkit, tempDir, type RunResult } from '../test-utils/cnnkit.js';
 
 /**
- * The demo end to end with small settings (the CLI's test budget is a few minutes on
- * 2 shared cores), then every command's --json on what it made. Two epochs on 120
- * images cannot learn circles vs squares (the tutorial CNN needs ~25 epochs on 640
- * images); `demo.slow.test.ts` (`pnpm test:slow`) runs the default demo and asserts
- * >= 75% validation accuracy.
+ * The demo end to end with a smaller run than the default (the CLI's test budget is a
+ * couple of minutes on 2 shared cores), then every command's --json on what it made.
+ * 2 x 500 pictures and 6 epochs are enough for the tutorial CNN to tell rings from
+ * filled squares: measured 92-99.5% validation accuracy on the 200 held-out pictures
+ * over seeds 1337 (98.5%, the same on every run), 1..5, 11 and 12 (the demo takes 40-75 s
+ * of that on a loaded machine). The test asserts >= 85%, below every measured run and
+ * far above chance (a coin flip
+ * reaches 85% of 200 with probability < 1e-20). CNNKIT_DEMO_TEST_SEED runs it with
+ * another seed. `demo.slow.test.ts` (`pnpm test:slow`) runs the default demo.
  */
-const EPOCHS = 2;
+const EPOCHS = 6;
+const PER_CLASS = 500;
+/** 20% of the 2 x PER_CLASS valid pictures are held out. */
+const VALIDATION = (2 * PER_CLASS) / 5;
+const MIN_ACCURACY = 0.85;
+const SEED = process.env.CNNKIT_DEMO_TEST_SEED ?? '1337';
 let out: string;
 let run: string;
 let demo: RunResult;
@@ -20,7 +29,7 @@ let demo: RunResult;
 beforeAll(async () => {
   out = join(await tempDir('demo'), 'demo');
   run = join(out, 'run');
-  demo = await cnnkit(['demo', '--out', out, '--epochs', String(EPOCHS), '--image-size', '32', '--per-class', '60', '--batch-size', '16']);
+  demo = await cnnkit(['demo', '--out', out, '--epochs', String(EPOCHS), '--image-size', '32', '--per-class', String(PER_CLASS), '--batch-size', '16', '--seed', SEED]);
 }, 420_000);
 
 /** The first `n` image files of a class folder (the sample data also holds Thumbs.db and .DS_Store, on purpose). */
@@ -59,17 +68,25 @@ describe('cnnkit demo', () => {
   it('history.json has every epoch, and evaluate --json measures what training measured on the held-out pictures', async () => {
     const history = JSON.parse(await readFile(join(run, 'history.json'), 'utf8')) as Record<string, number[]>;
     for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) expect(history[key], key).toHaveLength(EPOCHS);
-    const r = await cnnkit(['evaluate', join(run, 'model'), join(out, 'data'), '--validation-split', '0.2', '--seed', '1337', '--json']);
+    const r = await cnnkit(['evaluate', join(run, 'model'), join(out, 'data'), '--validation-split', '0.2', '--seed', SEED, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { loss: number; accuracy: number; classNames: string[]; confusion: number[][]; count: number };
     expect(Object.keys(report).sort()).toEqual(['accuracy', 'classNames', 'confusion', 'count', 'loss']);
     expect(report.classNames).toEqual(['circles', 'squares']);
-    expect(report.count).toBe(24);
-    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(24);
-    expect(report.confusion[0][0] + report.confusion[1][1]).toBe(Math.round(report.accuracy * 24));
+    expect(report.count).toBe(VALIDATION);
+    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(VALIDATION);
+    expect(report.confusion[0][0] + report.confusion[1][1]).toBe(Math.round(report.accuracy * VALIDATION));
     // The last epoch's val_accuracy and val_loss are the same measurement, made during training.
     expect(report.accuracy).toBeCloseTo(history.val_accuracy[EPOCHS - 1], 6);
     expect(report.loss).toBeCloseTo(history.val_loss[EPOCHS - 1], 4);
+  });
+
+  it(`the trained model clearly beats chance on the held-out pictures (>= ${100 * MIN_ACCURACY}% validation accuracy)`, () => {
+    const shown = /Validation accuracy ([\d.]+)% on (\d+) held-out images \(chance: 50%\)/.exec(demo.stdout);
+    expect(shown, `expected the demo to print "Validation accuracy X% on ${VALIDATION} held-out images (chance: 50%)", received:\n${demo.stdout}`).not.toBeNull();
+    const [accuracy, count] = [Number(shown![1]) / 100, Number(shown![2])];
+    expect(count).toBe(VALIDATION);
+    expect(accuracy, `validation accuracy after ${EPOCHS} epochs on 2 x ${PER_CLASS} pictures (seed ${SEED}): expected >= ${MIN_ACCURACY}, received ${accuracy}`).toBeGreaterThanOrEqual(MIN_ACCURACY);
   });
 
   it('the ONNX file loads in onnxruntime-node and agrees with the saved model within 1e-4', async () => {

@@ -16,7 +16,7 @@ import {
   type TrainingEngine,
 } from '@cnnkit/layers';
 import { createOrtTrainer } from '@cnnkit/backend-onnx/training';
-import { createRng, tf, type BackendName } from '@cnnkit/tensor-core';
+import { CnnkitError, createRng, tf, type BackendName } from '@cnnkit/tensor-core';
 import { writeFileAtomic } from '../atomic.js';
 import { cliRegistry } from '../backend-registry.js';
 import { writeCurves } from '../curves.js';
@@ -122,8 +122,33 @@ function lossFor(model: Model, classNames: string[]): { labelMode: 'binary' | 'i
 }
 
 /**
+ * Training diverged during epoch `epoch` (1-based): one line that says what became
+ * NaN, with which settings, which checkpoints are left, and what to do.
+ */
+function divergedError(what: string, epoch: number, config: TrainConfig, run: string): UserError {
+  const kept =
+    epoch > 1
+      ? `the run's checkpoints end at epoch ${epoch - 1} (in "${runPaths(run).checkpoints}"), nothing of epoch ${epoch} was saved`
+      : 'no epoch finished, so there is no checkpoint';
+  return new UserError(
+    `train: training diverged in epoch ${epoch}: ${what}, expected finite numbers (--optimizer ${config.optimizer}, --lr ${config.lr}); ${kept}; lower --lr and start a new run with another --out`,
+  );
+}
+
+/** The first weight holding NaN or Inf (read back to JS: wasm's XNNPACK relu and max-pool turn NaN into numbers, so the loss can stay finite while the weights are NaN), or null. */
+async function nonFiniteWeight(model: Model): Promise<{ path: string; value: number } | null> {
+  for (const w of model.namedWeights()) {
+    const values = await w.variable.data();
+    for (const v of values as Float32Array) if (!Number.isFinite(v)) return { path: w.path, value: v };
+  }
+  return null;
+}
+
+/**
  * Writes a checkpoint after every epoch (atomic files, state last), then
  * history.json and curves.png, keeping the history of the epochs before a resume.
+ * An epoch whose losses or weights are not finite stops training before anything
+ * of it is written, so every checkpoint left is a usable one.
  */
 class RunCheckpoint implements Callback {
   #model: Model | null = null;
@@ -131,6 +156,7 @@ class RunCheckpoint implements Callback {
     private readonly run: string,
     private readonly history: Record<string, number[]>,
     private readonly metadata: { classNames: string[]; training: Record<string, unknown> },
+    private readonly config: TrainConfig,
   ) {}
 
   setModel(model: Model): void {
@@ -138,6 +164,12 @@ class RunCheckpoint implements Callback {
   }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    for (const key of ['loss', 'val_loss']) {
+      const v = logs[key];
+      if (v !== undefined && !Number.isFinite(v)) throw divergedError(`the ${key === 'loss' ? 'training' : 'validation'} loss at the end of the epoch was ${v}`, epoch + 1, this.config, this.run);
+    }
+    const bad = await nonFiniteWeight(this.#model!);
+    if (bad !== null) throw divergedError(`weight ${bad.path} became ${bad.value} (the loss was ${logs.loss})`, epoch + 1, this.config, this.run);
     for (const [k, v] of Object.entries(logs)) {
       const values = (this.history[k] ??= []);
       values.length = epoch; // a resumed epoch replaces, never duplicates, what came before it
@@ -273,10 +305,15 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
           epochs: config.epochs,
           initialEpoch,
           validationData: val === null ? undefined : labelled(val),
-          callbacks: [new RunCheckpoint(run, history, metadata)],
+          callbacks: [new RunCheckpoint(run, history, metadata, config)],
           verbose: 1,
           progressStream: options.progress,
         });
+      } catch (error) {
+        // fit's own check, on every batch: "fit: the loss became NaN at epoch E, step S; ...".
+        const at = error instanceof CnnkitError && error.code === 'NAN_LOSS' ? /the loss became (\S+) at epoch (\d+), step (\d+)/.exec(error.message) : null;
+        if (at !== null) throw divergedError(`the loss became ${at[1]} at step ${at[3]}`, Number(at[2]), config, run);
+        throw error;
       } finally {
         await release();
       }

@@ -32,6 +32,7 @@ import { lowerRescaling } from './grad-rescaling.js';
 import { emitLossHead } from './loss-head.js';
 import type { FeedSpec, LayerLowering, LoweringContext, ParamLayout, ParamSpec, Sym } from './lowering.js';
 import { optimizerGraph } from './optimizer-update.js';
+import { reorderInput, reorderOutput } from './nchwc.js';
 import { ORT_TRAINABLE_LAYERS } from './trainable-layers.js';
 
 export { ORT_TRAINABLE_LAYERS };
@@ -43,6 +44,12 @@ export interface TrainingGraphOptions {
   optimizer: Optimizer | OptimizerSpec;
   /** Examples per step: fixed by the graph. */
   batchSize: number;
+  /**
+   * The NCHWc channel block of the CPU the graph will run on (`probeNchwcBlock`), to run
+   * convolutions and pooling on onnxruntime's blocked kernels; null or absent keeps every
+   * image tensor NCHW (standard ONNX only).
+   */
+  nchwcBlock?: number | null;
 }
 
 /** A slot of the optimizer for one weight: its graph input and updated output. */
@@ -184,9 +191,12 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
   const grads = new Map<string, string>();
   const updates = new Map<string, string>();
   const feeds: FeedSpec[] = [];
+  const block = options.nchwcBlock ?? null;
+  if (block !== null && (!Number.isInteger(block) || block < 2)) throw new CnnkitError('INVALID_ARGUMENT', `compileTrainingGraph: expected nchwcBlock an integer >= 2 or null, received ${block}`);
   const ctx: LoweringContext = {
     b,
     batch,
+    block,
     param(layer: Layer, weightName: string, layout: ParamLayout) {
       const w = layer.weights.find((x) => x.name === weightName);
       if (w === undefined) throw new CnnkitError('MISSING_WEIGHT', `compileTrainingGraph: layer "${layer.name}" has no weight "${weightName}"; it has ${layer.weights.map((x) => x.name).join(', ')}`);
@@ -222,12 +232,15 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
     inputShape.length === 3
       ? { name: b.op('Transpose', [image], 'image_nchw', [attr.ints('perm', [0, 3, 1, 2])]), shape: [batch, inputShape[2], inputShape[0], inputShape[1]], layout: 'NCHW' }
       : { name: image, shape: [batch, ...inputShape], layout: 'flat' };
-  const lowered: { layer: Layer; lowering: LayerLowering; hasWeightsBefore: boolean }[] = [];
+  const lowered: { layer: Layer; lowering: LayerLowering; hasWeightsBefore: boolean; reblocked: Sym | null }[] = [];
   let trainableSoFar = false;
   for (const [i, layer] of layers.entries()) {
     const lowering = lowerLayer(ctx, layer, layers[i - 1], layers[i + 1]);
     if (lowering === null) continue;
-    lowered.push({ layer, lowering, hasWeightsBefore: trainableSoFar });
+    // A layer that cannot read a blocked tensor gets an NCHW copy; its input gradient is blocked again.
+    const reblocked = x.layout === 'NCHWc' && lowering.acceptsBlocked?.(x) !== true ? x : null;
+    if (reblocked !== null) x = reorderOutput(b, x, `${layer.name}/input_nchw`);
+    lowered.push({ layer, lowering, hasWeightsBefore: trainableSoFar, reblocked });
     x = lowering.forward(x);
     if (layer.trainable && layer.weights.some((w) => w.trainable)) trainableSoFar = true;
   }
@@ -238,11 +251,11 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
   let dy = head.grad;
   let wrt = head.wrt;
   for (let i = lowered.length - 1; i >= 0; i--) {
-    const { lowering, hasWeightsBefore } = lowered[i];
+    const { lowering, hasWeightsBefore, reblocked } = lowered[i];
     const dx = lowering.backward(dy, hasWeightsBefore, wrt);
     wrt = 'output';
     if (dx === null) break;
-    dy = dx;
+    dy = reblocked === null ? dx : reorderInput(b, { name: dx, shape: reblocked.shape, layout: 'NCHW' }, `${lowered[i].layer.name}/dx_blocked`).name;
   }
 
   const opt = optimizerGraph(optimizer);

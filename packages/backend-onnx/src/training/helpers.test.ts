@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { windowCounts } from './grad-average-pooling2d.js';
 import { oneHotWindowKernel } from './grad-conv2d.js';
-import { permute, toGraphLayout, toKerasLayout } from './layout.js';
+import { toGraphLayout, toKerasLayout } from './layout.js';
 import { tfPads } from './lowering.js';
 import { adamAlpha } from './optimizer-update.js';
 
@@ -34,9 +34,6 @@ describe('windowCounts: pixels inside each average-pool window (padding excluded
 });
 
 describe('weight layouts', () => {
-  it('permute is numpy.transpose', () => {
-    expect(Array.from(permute([0, 1, 2, 3, 4, 5], [2, 3], [1, 0]))).toEqual([0, 3, 1, 4, 2, 5]);
-  });
   it('a conv kernel goes HWIO -> OIHW and back unchanged', () => {
     const hwio = Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i);
     const oihw = toGraphLayout(hwio, [2, 3, 4, 5], 'hwio-to-oihw');

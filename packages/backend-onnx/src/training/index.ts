@@ -3,3 +3,4 @@ export { compileTrainingGraph, ORT_TRAINABLE_LAYERS, type SlotSpec, type Trainin
 export { createOrtTrainer, OrtTrainer, type OrtTrainerOptions, type StepInput } from './ort-trainer.js';
 export { benchOrtTraining, type BenchOrtTrainingOptions, type BenchResult } from './bench-ort-training.js';
 export { ortTrainingSupport, type OrtTrainingSupport } from './capability.js';
+export { probeNchwcBlock } from './nchwc.js';

@@ -2,12 +2,13 @@ import type { Layer } from '@cnnkit/layers';
 import type { GraphBuilder } from './graph-builder.js';
 
 /**
- * Where a value's channels are inside the training graph: 4-D tensors are kept
- * NCHW (what ONNX Conv/Pool want); anything else is `flat` and ordered as in Keras.
+ * Where a value's channels are inside the training graph: 4-D tensors are NCHW (what
+ * ONNX Conv/Pool want) or `NCHWc`, onnxruntime's blocked layout (`[N, C/B, H, W, B]`
+ * in memory, see nchwc.ts); anything else is `flat` and ordered as in Keras.
  */
-export type Layout = 'NCHW' | 'flat';
+export type Layout = 'NCHW' | 'NCHWc' | 'flat';
 
-/** A tensor of the graph: its name, its full static shape (batch first) and its layout. */
+/** A tensor of the graph: its name, its full static shape (batch first; logical NCHW for both image layouts) and its layout. */
 export interface Sym {
   readonly name: string;
   readonly shape: readonly number[];
@@ -44,6 +45,8 @@ export interface FeedSpec {
 export interface LoweringContext {
   readonly b: GraphBuilder;
   readonly batch: number;
+  /** The NCHWc channel block of this CPU, or null to keep every image tensor NCHW. */
+  readonly block: number | null;
   /** Declares a weight of `layer` (by weight name) as a graph input; returns the input name. */
   param(layer: Layer, weightName: string, layout: ParamLayout): string;
   /** Records the gradient of a weight (by path `layer/weight`). */
@@ -64,6 +67,12 @@ export interface LayerLowering {
   backward(dy: string, needInputGrad: boolean, wrt: GradWrt): string | null;
   /** The layer's activation and its pre-activation value (after forward), for the fused loss gradient. */
   readonly head?: () => { activation: string; preActivation: Sym; output: Sym };
+  /**
+   * Whether the layer takes this blocked (`NCHWc`) input as it is (its backward then
+   * returns a blocked gradient). Absent or false: the compiler reorders the input to
+   * NCHW before the layer and its gradient back after.
+   */
+  readonly acceptsBlocked?: (x: Sym) => boolean;
 }
 
 export function count(shape: readonly number[]): number {

@@ -1,9 +1,11 @@
 import type { CompileArgs, EngineStepResult, Model, Optimizer, TrainingEngine } from '@cnnkit/layers';
+import { permute } from '@cnnkit/onnx-proto';
 import { CnnkitError, ShapeError, tf } from '@cnnkit/tensor-core';
 import type * as Ort from 'onnxruntime-node';
 import { compileTrainingGraph, type TrainingGraph } from './compile-training-graph.js';
-import { permute, toGraphLayout, toKerasLayout } from './layout.js';
+import { toGraphLayout, toKerasLayout } from './layout.js';
 import { count } from './lowering.js';
+import { probeNchwcBlock } from './nchwc.js';
 import { adamAlpha } from './optimizer-update.js';
 
 export interface OrtTrainerOptions {
@@ -11,6 +13,11 @@ export interface OrtTrainerOptions {
   threads?: number;
   /** Default `extended` (measured: `all` is not faster with weights as graph inputs). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * `auto` (default): convolutions and pooling run on onnxruntime's blocked (NCHWc)
+   * kernels when this CPU has them (`probeNchwcBlock`); `nchw`: standard ONNX operators only.
+   */
+  layout?: 'auto' | 'nchw';
 }
 
 /** Images as a tensor or raw NHWC floats. */
@@ -40,6 +47,7 @@ export class OrtTrainer implements TrainingEngine {
   #slots = new Map<string, Float32Array>();
   #loaded = false;
   #layoutGraph: TrainingGraph | null = null;
+  #block: Promise<number | null> | null = null;
 
   constructor(model: Model, ort: typeof Ort, options: OrtTrainerOptions = {}) {
     if (model.compiled === null) {
@@ -47,7 +55,7 @@ export class OrtTrainer implements TrainingEngine {
     }
     this.model = model;
     this.#ort = ort;
-    this.#options = { threads: options.threads ?? 2, graphOptimizationLevel: options.graphOptimizationLevel ?? 'extended' };
+    this.#options = { threads: options.threads ?? 2, graphOptimizationLevel: options.graphOptimizationLevel ?? 'extended', layout: options.layout ?? 'auto' };
   }
 
   get optimizer(): Optimizer {
@@ -59,7 +67,12 @@ export class OrtTrainer implements TrainingEngine {
     let entry = this.#graphs.get(batchSize);
     if (entry === undefined) {
       const c = this.model.compiled!;
-      const graph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize });
+      this.#block ??= this.#options.layout === 'nchw' ? Promise.resolve(null) : probeNchwcBlock(this.#ort);
+      const nchwcBlock = await this.#block;
+      // Another step may have compiled this batch size while the probe ran.
+      const again = this.#graphs.get(batchSize);
+      if (again !== undefined) return { graph: again.graph, session: await again.session };
+      const graph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize, nchwcBlock });
       const session = this.#ort.InferenceSession.create(graph.bytes, {
         intraOpNumThreads: this.#options.threads,
         interOpNumThreads: 1,
@@ -225,7 +238,7 @@ export class OrtTrainer implements TrainingEngine {
     const keep = 1 / (1 - f.rate);
     const mask = new Float32Array(count(f.kerasShape));
     for (let i = 0; i < mask.length; i++) mask[i] = rng.next() >= f.rate ? keep : 0;
-    return f.layout === 'NCHW' ? permute(mask, f.kerasShape, [0, 3, 1, 2]) : mask;
+    return f.layout === 'NCHW' ? permute(mask, f.kerasShape, [0, 3, 1, 2]).values : mask;
   }
 }
 

@@ -31,6 +31,8 @@ interface Case {
   ties?: boolean;
   /** Integer-valued kernels (set after building), so convolution outputs tie too. */
   integerKernels?: boolean;
+  /** A power of two the integer kernels are multiplied by (still exact: outputs still tie), so wide layers do not saturate. */
+  kernelScale?: number;
   /** Other weights to set after building. */
   setup?: (m: Model) => void;
 }
@@ -125,6 +127,64 @@ const CASES: Case[] = [
   },
 ];
 
+/**
+ * Layers with 16 filters (a multiple of the NCHWc block on AVX2 and AVX-512): the
+ * blocked convolutions, pooling and the reorders between layouts.
+ */
+const BLOCKED_CASES: Case[] = [
+  {
+    name: 'blocked: 3-channel input conv + relu max-pool on 7x7 (uncovered edge) with ties + blocked conv + pool + GAP + Dense sigmoid',
+    input: [7, 7, 3],
+    layers: () => [
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 30 }),
+      new MaxPooling2D(),
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 31 }),
+      new MaxPooling2D(),
+      new GlobalAveragePooling2D(),
+      new Dense({ units: 1, activation: 'sigmoid', seed: 32 }),
+    ],
+    loss: 'binary_crossentropy',
+    labels: bin,
+    ties: true,
+    integerKernels: true,
+    kernelScale: 1 / 16,
+  },
+  {
+    name: 'blocked: stride-2 and valid convs, a narrow conv after a blocked one, linear max-pool, Flatten',
+    input: [9, 8, 2],
+    layers: () => [
+      new Conv2D({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', seed: 33 }),
+      new Conv2D({ filters: 16, kernelSize: 3, activation: 'sigmoid', seed: 34 }),
+      new Conv2D({ filters: 3, kernelSize: 1, seed: 35 }),
+      new Conv2D({ filters: 16, kernelSize: 2, padding: 'same', seed: 36 }),
+      new MaxPooling2D(),
+      new Flatten(),
+      new Dense({ units: 3, activation: 'softmax', seed: 37 }),
+    ],
+    loss: 'categorical_crossentropy',
+    labels: three,
+  },
+  {
+    name: 'blocked: BatchNormalization, Dropout and overlapping max-pool after blocked convs (reordered to NCHW and back)',
+    input: [8, 8, 16],
+    layers: () => [
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', seed: 38 }),
+      new BatchNormalization(),
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 39 }),
+      new MaxPooling2D({ poolSize: 3, strides: 2, padding: 'same' }),
+      new Dropout({ rate: 0.3 }),
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 40 }),
+      new GlobalAveragePooling2D(),
+      new Dense({ units: 1, activation: 'sigmoid', seed: 41 }),
+    ],
+    loss: 'binary_crossentropy',
+    labels: bin,
+    ties: true,
+    integerKernels: true,
+    kernelScale: 1 / 16,
+  },
+];
+
 function build(c: Case): () => Model {
   return () => {
     const m = new Sequential({ inputShape: c.input, seed: 42 });
@@ -133,24 +193,34 @@ function build(c: Case): () => Model {
   };
 }
 
-/** Replaces every kernel with small integers (conv outputs of half-integer inputs then tie). */
-function integerKernels(m: Model): void {
+/** Replaces every kernel with small integers times `scale` (conv outputs of half-integer inputs then tie). */
+function integerKernels(m: Model, scale = 1): void {
   const w = m.getWeights();
   const next = new Map<string, tf.Tensor>();
   let seed = 3;
   for (const [path, t] of w) {
-    next.set(path, path.endsWith('/kernel') ? tf.tensor(Float32Array.from(values(t.size, seed++), (v) => Math.round(v * 2)), t.shape) : t);
+    next.set(path, path.endsWith('/kernel') ? tf.tensor(Float32Array.from(values(t.size, seed++), (v) => Math.round(v * 2) * scale), t.shape) : t);
   }
   m.setWeights(next);
   for (const t of [...w.values(), ...next.values()]) t.dispose();
 }
 
-describe('ORT training engine vs the wasm engine, per layer type: one SGD(lr=1) step, batch 3', () => {
-  it.each(CASES)('$name', async (c) => {
+const RUNS = [
+  ...CASES.map((c) => ({ ...c, layout: 'auto' as const })),
+  ...BLOCKED_CASES.map((c) => ({ ...c, layout: 'auto' as const })),
+  ...CASES.map((c) => ({ ...c, layout: 'nchw' as const })),
+  ...BLOCKED_CASES.map((c) => ({ ...c, layout: 'nchw' as const })),
+];
+
+describe('ORT training engine vs the wasm engine, per layer type: two SGD(lr=1) steps, batch 3', () => {
+  it.each(RUNS)('[$layout] $name', async (c) => {
     const [h, w, ch] = c.input;
     const x = tf.tensor(values(3 * h * w * ch, 11, c.ties), [3, h, w, ch]);
     const y = Array.isArray(c.labels[0]) ? tf.tensor(c.labels as number[][]) : tf.tensor(c.labels as number[]);
-    const r = await compareSteps(build(c), () => ({ optimizer: new Sgd({ learningRate: 1 }), loss: c.loss }), x, y, 2, { setup: c.integerKernels ? integerKernels : c.setup });
+    const r = await compareSteps(build(c), () => ({ optimizer: new Sgd({ learningRate: 1 }), loss: c.loss }), x, y, 2, {
+      setup: c.integerKernels ? (m) => integerKernels(m, c.kernelScale) : c.setup,
+      trainer: { layout: c.layout },
+    });
     for (let i = 0; i < 2; i++) expect(Math.abs(r.wasmLosses[i] - r.ortLosses[i])).toBeLessThan(1e-5);
     // The step must have moved the weights, or the comparison proves nothing.
     expect(r.maxUpdate).toBeGreaterThan(1e-3);

@@ -25,21 +25,61 @@ function routeToFirstMax(ctx: KernelContext, windows: tf.TensorInfo, dy: tf.Tens
   return ctx.run(tf.Multiply, { a: hot, b: ctx.reshape(dy, [cells, 1]) });
 }
 
+/** The two methods of tfjs-backend-wasm's backend this kernel writes through (not in tfjs-core's KernelBackend type). */
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
 /**
- * Non-overlapping windows without padding (the usual 2x2, stride 2 pooling): the
- * windows are a reshape and a transpose of the input, no convolution needed.
+ * Non-overlapping windows without padding (the usual 2x2, stride 2 pooling): one pass
+ * over the input in wasm memory, each window's gradient written at its first maximum
+ * in row-major order (TensorFlow's tie rule: a later tap must be strictly greater).
+ * Why a loop: the composed form (transpose, ArgMax, int32 OneHot, Cast, multiply,
+ * transpose back) made six passes and was ~5x slower; a typed-array loop is what
+ * tfjs-backend-wasm itself does for Concat and Cast.
  */
 function tiledGrad(ctx: KernelContext, dy: tf.TensorInfo, input: tf.TensorInfo, kh: number, kw: number): tf.TensorInfo {
   const [n, h, w, c] = input.shape;
   const [, oh, ow] = dy.shape;
-  const covered = oh * kh === h && ow * kw === w
-    ? input
-    : ctx.run(tf.Slice, { x: input }, { begin: [0, 0, 0, 0], size: [n, oh * kh, ow * kw, c] });
-  const cells = n * oh * ow * c;
-  const windows = ctx.reshape(ctx.transpose(ctx.reshape(covered, [n * oh, kh, ow, kw, c]), [0, 2, 4, 1, 3]), [cells, kh * kw]);
-  const routed = routeToFirstMax(ctx, windows, dy, cells, kh * kw);
-  const back = ctx.reshape(ctx.transpose(ctx.reshape(routed, [n * oh, ow, c, kh, kw]), [0, 3, 1, 4, 2]), [n, oh * kh, ow * kw, c]);
-  return ctx.pad(back, [[0, 0], [0, h - oh * kh], [0, w - ow * kw], [0, 0]]);
+  const heap = ctx.backend as unknown as WasmHeap;
+  const out = ctx.adopt(heap.makeOutput([n, h, w, c], 'float32'));
+  // Views after the allocation: growing wasm memory detaches earlier ones.
+  const x = heap.typedArrayFromHeap(input);
+  const g = heap.typedArrayFromHeap(dy);
+  const dx = heap.typedArrayFromHeap(out);
+  dx.fill(0);
+  const rowStride = w * c;
+  // Per channel of the current window: the best value so far and where it is. Taps
+  // outer, channels inner: every read walks memory forward.
+  const bestValue = new Float32Array(c);
+  const bestAt = new Int32Array(c);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const corner = (b * h + i * kh) * rowStride + j * kw * c;
+        for (let ch = 0; ch < c; ch++) {
+          bestValue[ch] = x[corner + ch];
+          bestAt[ch] = corner + ch;
+        }
+        for (let a = 0; a < kh; a++) {
+          for (let q = a === 0 ? 1 : 0; q < kw; q++) {
+            const tap = corner + a * rowStride + q * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[tap + ch];
+              if (v > bestValue[ch]) {
+                bestValue[ch] = v;
+                bestAt[ch] = tap + ch;
+              }
+            }
+          }
+        }
+        const cell = ((b * oh + i) * ow + j) * c;
+        for (let ch = 0; ch < c; ch++) dx[bestAt[ch]] = g[cell + ch];
+      }
+    }
+  }
+  return out;
 }
 
 /** Any window, stride and padding: one-hot im2col, then the adjoint of it. */

@@ -1,7 +1,7 @@
 import { wasmBackend } from '@cnnkit/backend-wasm';
 import { trainStep, type CompileArgs, type Model } from '@cnnkit/layers';
 import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
-import { createOrtTrainer } from '../ort-trainer.js';
+import { createOrtTrainer, type OrtTrainerOptions } from '../ort-trainer.js';
 
 /** Activates the wasm backend: the reference engine the ORT engine must match. */
 export async function useWasm(): Promise<void> {
@@ -41,7 +41,7 @@ export async function compareSteps(
   x: tf.Tensor,
   y: tf.Tensor,
   steps: number,
-  options: { setup?: (m: Model) => void; relative?: boolean } = {},
+  options: { setup?: (m: Model) => void; relative?: boolean; trainer?: OrtTrainerOptions } = {},
 ): Promise<ParityResult> {
   const ref = build();
   const ort = build();
@@ -51,7 +51,7 @@ export async function compareSteps(
   ref.compile(compileArgs());
   const wasmLosses: number[] = [];
   for (let i = 0; i < steps; i++) wasmLosses.push(trainStep(ref, [x], [y]));
-  const trainer = await createOrtTrainer(ort, compileArgs());
+  const trainer = await createOrtTrainer(ort, compileArgs(), options.trainer);
   const ortLosses: number[] = [];
   for (let i = 0; i < steps; i++) ortLosses.push((await trainer.step([x], [y])).loss);
   await trainer.end();
