@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@cnnkit/export';
 import { BACKEND_NAMES, CnnkitError, type BackendName } from '@cnnkit/tensor-core';
+import { MAX_DEFAULT_WORKERS } from '@cnnkit/layers';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatBackends, listBackends } from './commands/backends.js';
@@ -109,8 +110,13 @@ function buildProgram(io: CliIo): Command {
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(Object.keys(OPTIMIZERS)).default('rmsprop'))
     .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
     .option('--backend <name>', 'auto, cpu, wasm, cuda, or onnx (the ONNX Runtime training engine)', fitBackend, 'auto' as FitBackend)
+    .option(
+      '--workers <n>',
+      `wasm and cpu: worker threads training data-parallel, one backend instance each (default: the cores, at most ${MAX_DEFAULT_WORKERS}; 1 = this thread only)`,
+      positiveInt('--workers'),
+    )
     .option('--resume', 'continue the run in --out from its newest checkpoint')
-    .action(async (data: string, opts: TrainConfig & { out: string; backend: FitBackend; resume?: boolean; optimizer: OptimizerFlag }, cmd: Command) => {
+    .action(async (data: string, opts: TrainConfig & { out: string; backend: FitBackend; workers?: number; resume?: boolean; optimizer: OptimizerFlag }, cmd: Command) => {
       const keys: (keyof TrainConfig)[] = ['imageSize', 'batchSize', 'epochs', 'validationSplit', 'seed', 'augment', 'model', 'optimizer', 'lr'];
       const explicit = new Set(keys.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
       const result = await trainCommand(data, { ...opts, resume: opts.resume === true, explicit, progress: io.progress, log });

@@ -33,5 +33,7 @@ export function cpuBackend(): BackendPlugin {
       }
       await tf.ready();
     },
+    // This module recreates the plugin in a worker thread (data-parallel training).
+    worker: { module: import.meta.url, factory: 'cpuBackend' },
   };
 }

@@ -26,6 +26,9 @@ function hasSimd(): boolean {
  * The WebAssembly backend (XNNPACK kernels with SIMD), plus the kernels cnnkit adds
  * so CNNs can train on it (tfjs's wasm backend lacks Conv2DBackpropFilter and the
  * depthwise backprops). In Node it runs one thread: tfjs turns wasm threads off there.
+ * To use more cores, train data-parallel: each worker thread recreates this plugin
+ * from `worker` (this module and `options`) and runs its own wasm instance
+ * (`createDataParallelTrainer` in `@cnnkit/layers`).
  *
  * @example
  * ```ts
@@ -54,5 +57,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): BackendPlugin {
       }
       await tf.ready();
     },
+    // This module recreates the plugin in a worker thread (wasmPaths is a plain string).
+    worker: { module: import.meta.url, factory: 'wasmBackend', options },
   };
 }

@@ -34,6 +34,15 @@ export { AdamW, type AdamWArgs } from './optimizers/adamw.js';
 export { createOptimizer, type OptimizerSpec } from './optimizers/create-optimizer.js';
 export { trainStep, type Batch, type CompileArgs, type DataSource, type EvaluateOptions, type FitOptions } from './training.js';
 export type { EngineStepResult, TrainingEngine } from './training-engine.js';
+export {
+  DataParallelTrainer,
+  MAX_DEFAULT_WORKERS,
+  createDataParallelTrainer,
+  defaultWorkerCount,
+  type DataParallelOptions,
+  type DataParallelTimings,
+} from './data-parallel-trainer.js';
+export { shardSizes, type WorkerSetupModule } from './data-parallel-protocol.js';
 export type { Callback, Logs } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export { ProgressLogger, type ProgressLoggerOptions } from './callbacks/progress-logger.js';

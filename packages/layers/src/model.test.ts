@@ -107,3 +107,25 @@ describe('Sequential', () => {
     expect(() => m.add(new Conv2D({ filters: 2, kernelSize: 3 }))).toThrow(/Conv2D: expected an input of at least 3x3 pixels .* received \(None, 2, 2, 2\)/);
   });
 });
+
+describe('setWeights and Optimizer.setState (called by every engine at epoch end)', () => {
+  it('leave no tensor behind: the new values replace the old ones', () => {
+    const model = new Sequential({ inputShape: [3], seed: 1, layers: [new Dense({ units: 2 })] });
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const values = model.getWeights();
+    const slots = new Map([...values].map(([k, t]) => [`${k}/m`, tf.onesLike(t)] as const));
+    model.setWeights(values);
+    model.compiled!.optimizer.setState({ iterations: 1, learningRate: 0.1, slots });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      model.setWeights(values);
+      model.compiled!.optimizer.setState({ iterations: 1, learningRate: 0.1, slots });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    // The model and the optimizer hold their own copies: disposing the inputs changes nothing.
+    tf.dispose([...values.values(), ...slots.values()]);
+    expect(model.getWeights().get('dense/bias')!.dataSync().length).toBe(2);
+    expect(model.compiled!.optimizer.getState().slots.get('dense/bias/m')!.dataSync()[0]).toBe(1);
+    model.dispose();
+  });
+});

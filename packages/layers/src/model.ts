@@ -208,7 +208,12 @@ export class Model {
     if (extra.length > 0) {
       throw new CnnkitError('UNKNOWN_WEIGHT', `${source}: weights not in model "${this.name}": ${extra.join(', ')}`);
     }
-    for (const w of named) w.variable.assign(tf.cast(values.get(w.path)!, 'float32'));
+    for (const w of named) {
+      // assign() shares the value's data; the cast handle itself must not outlive it.
+      const value = tf.cast(values.get(w.path)!, 'float32');
+      w.variable.assign(value);
+      value.dispose();
+    }
   }
 
   /** Checks the count, shapes and dtype of concrete inputs against the model's inputs. */

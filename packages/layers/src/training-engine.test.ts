@@ -60,3 +60,55 @@ describe('fit({ engine })', () => {
     y.dispose();
   });
 });
+
+describe('fit({ engine }) reads one batch ahead', () => {
+  function setup(failAt: number | null) {
+    const log: string[] = [];
+    const made: tf.Tensor[] = [];
+    let closed = false;
+    const model = new Sequential({ inputShape: [2], seed: 1, layers: [new Dense({ units: 1, activation: 'sigmoid' })] });
+    model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
+    const engine: TrainingEngine = {
+      name: 'slow',
+      begin: () => {},
+      end: () => {},
+      async step(xs) {
+        const k = xs[0].dataSync()[0];
+        log.push(`step ${k} starts`);
+        await new Promise((r) => setTimeout(r, 20));
+        log.push(`step ${k} ends`);
+        if (k === failAt) throw new Error(`engine failed at ${k}`);
+        return { loss: 0.5, predictions: [new Float32Array(1)] };
+      },
+    };
+    async function* batches() {
+      try {
+        for (let k = 1; k <= 3; k++) {
+          log.push(`batch ${k} read`);
+          const batch = { xs: tf.fill([1, 2], k), ys: tf.zeros([1, 1]) };
+          made.push(batch.xs, batch.ys);
+          yield batch;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    return { log, made, model, engine, batches, isClosed: () => closed };
+  }
+
+  it('reads the next batch while the engine computes the current one', async () => {
+    const { log, made, model, engine, batches } = setup(null);
+    await model.fit(() => batches(), { epochs: 1, verbose: 0, engine });
+    expect(log).toEqual(['batch 1 read', 'step 1 starts', 'batch 2 read', 'step 1 ends', 'step 2 starts', 'batch 3 read', 'step 2 ends', 'step 3 starts', 'step 3 ends']);
+    expect(made.every((t) => t.isDisposed)).toBe(true);
+  });
+
+  it('when a step fails: the error surfaces, the batch read ahead is disposed and the iterator closed', async () => {
+    const { log, made, model, engine, batches, isClosed } = setup(2);
+    await expect(model.fit(() => batches(), { epochs: 1, verbose: 0, engine })).rejects.toThrow('engine failed at 2');
+    expect(log).toEqual(['batch 1 read', 'step 1 starts', 'batch 2 read', 'step 1 ends', 'step 2 starts', 'batch 3 read', 'step 2 ends']);
+    expect(made).toHaveLength(6);
+    expect(made.every((t) => t.isDisposed)).toBe(true);
+    expect(isClosed()).toBe(true);
+  });
+});

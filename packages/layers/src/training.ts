@@ -234,6 +234,45 @@ function checkLabels(model: Model, ys: tf.Tensor[], operation: string): void {
   }
 }
 
+/** The loss of one batch, the gradient of every trainable weight, and the metric inputs (all kept: the caller disposes them). */
+export interface LossAndGradients {
+  loss: tf.Scalar;
+  /** Per trainable weight (in `model.trainableWeights` order); undefined where the loss does not depend on it. */
+  grads: (tf.Tensor | undefined)[];
+  /** Per output: what the metrics compare (probabilities). */
+  probs: tf.Tensor[];
+  /** Per-example loss weights from `classWeight`, when given. */
+  sampleWeight: tf.Tensor | undefined;
+}
+
+/**
+ * Forward in training mode, loss and gradients of the trainable weights, without
+ * updating anything but the layers' statistics (batch normalisation). The part of
+ * `trainStep` that a data-parallel worker runs on its shard of a batch: with Keras's
+ * mean over the batch, the shard gradients weighted by shard size sum to the batch's.
+ */
+export function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): LossAndGradients {
+  const c = requireCompiled(model, 'fit');
+  checkLabels(model, ys as tf.Tensor[], 'fit');
+  const weights = model.trainableWeights;
+  const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+  let probs: tf.Tensor[] = [];
+  let grads: (tf.Tensor | undefined)[] = [];
+  const loss = tf.tidy(() => {
+    const forward = (): tf.Scalar => {
+      const preds = model.call(xs, { training: true }, 'fit');
+      // Kept past the gradient scope for the metrics; the caller disposes them.
+      probs = preds.map((p, i) => tf.keep(metricInput(c, p, c.kinds[i])));
+      return totalLoss(c, ys, preds, sw);
+    };
+    if (weights.length === 0) return forward();
+    const { value, grads: byName } = tf.variableGrads(forward, weights.map((w) => w.variable));
+    grads = weights.map((w) => (byName[w.variable.name] === undefined ? undefined : tf.keep(byName[w.variable.name])));
+    return value;
+  });
+  return { loss, grads, probs, sampleWeight: sw };
+}
+
 /**
  * One optimisation step on a batch: forward in training mode, loss, gradients of
  * the trainable weights, optimizer update, metric update. Leaves no tensors behind.
@@ -246,30 +285,21 @@ function checkLabels(model: Model, ys: tf.Tensor[], operation: string): void {
  */
 export function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): number {
   const c = requireCompiled(model, 'fit');
-  checkLabels(model, ys, 'fit');
-  const weights = model.trainableWeights;
-  const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
-  let probs: tf.Tensor[] = [];
-  const lossTensor = tf.tidy(() => {
-    const forward = (): tf.Scalar => {
-      const preds = model.call(xs, { training: true }, 'fit');
-      // Kept past the gradient scope for the metrics; disposed below.
-      probs = preds.map((p, i) => tf.keep(metricInput(c, p, c.kinds[i])));
-      return totalLoss(c, ys, preds, sw);
-    };
-    if (weights.length === 0) return forward();
-    const { value, grads } = tf.variableGrads(forward, weights.map((w) => w.variable));
-    c.optimizer.applyGradients(
-      weights.filter((w) => grads[w.variable.name] !== undefined).map((w) => ({ path: w.path, variable: w.variable, gradient: grads[w.variable.name] })),
-    );
-    return value;
-  });
-  const loss = lossTensor.dataSync()[0];
-  lossTensor.dispose();
-  updateMetrics(c, ys, probs, sw);
-  for (const p of probs) p.dispose();
-  sw?.dispose();
-  return loss;
+  const { loss: lossTensor, grads, probs, sampleWeight: sw } = lossAndGradients(model, xs, ys, classWeight);
+  try {
+    const weights = model.trainableWeights;
+    if (weights.length > 0) {
+      c.optimizer.applyGradients(
+        weights.flatMap((w, i) => (grads[i] === undefined ? [] : [{ path: w.path, variable: w.variable, gradient: grads[i]! }])),
+      );
+    }
+    const loss = lossTensor.dataSync()[0];
+    updateMetrics(c, ys, probs, sw);
+    return loss;
+  } finally {
+    tf.dispose([lossTensor, ...grads.filter((g) => g !== undefined), ...probs]);
+    sw?.dispose();
+  }
 }
 
 /** One step on an external engine, with the same metric update as `trainStep`. */
@@ -285,6 +315,57 @@ async function engineStep(model: Model, engine: TrainingEngine, xs: tf.Tensor[],
     sw?.dispose();
   }
   return loss;
+}
+
+/**
+ * The batches of an epoch, read one ahead on request: `prefetch()` starts reading the
+ * next batch while the caller awaits something else; `next()` returns it (or reads
+ * one). Errors of a prefetched read surface from the `next()` that returns it.
+ */
+function readAhead(batches: AsyncIterable<unknown> | Iterable<unknown>): {
+  next(): Promise<IteratorResult<unknown>>;
+  prefetch(): void;
+  abandon(disposeBatch: boolean): Promise<void>;
+} {
+  const iterator: AsyncIterator<unknown> | Iterator<unknown> =
+    Symbol.asyncIterator in batches ? (batches as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (batches as Iterable<unknown>)[Symbol.iterator]();
+  let ahead: Promise<IteratorResult<unknown>> | null = null;
+  // A synchronous throw of the iterator becomes a rejection like an asynchronous one.
+  const read = () => new Promise<IteratorResult<unknown>>((resolve) => resolve(iterator.next()));
+  return {
+    next() {
+      const result = ahead ?? read();
+      ahead = null;
+      return result;
+    },
+    prefetch() {
+      if (ahead !== null) return;
+      ahead = read();
+      // Handled by the next() that returns it; until then a rejection is not "unhandled".
+      ahead.catch(() => {});
+    },
+    /** After an error: drops a prefetched batch (disposing its tensors) and closes the iterator, as `for await` would. */
+    async abandon(disposeBatch: boolean) {
+      const pending = ahead;
+      ahead = null;
+      if (pending !== null) {
+        const result = await pending.catch(() => null);
+        if (result !== null && !result.done && disposeBatch) {
+          try {
+            const { xs, ys } = normalizeBatch(result.value, 'fit');
+            for (const t of [...xs, ...ys]) t.dispose();
+          } catch {
+            // Not a batch: nothing of ours to free.
+          }
+        }
+      }
+      try {
+        await iterator.return?.();
+      } catch {
+        // The error that stopped the epoch is the one to report.
+      }
+    },
+  };
 }
 
 /** Trains a compiled model; see `Model.fit`. */
@@ -318,27 +399,44 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
       let lossSum = 0;
       let seen = 0;
       let step = 0;
-      for await (const raw of batches) {
-        const { xs, ys } = normalizeBatch(raw, 'fit');
-        step++;
-        let loss: number;
-        try {
-          loss = options.engine === undefined ? trainStep(model, xs, ys, options.classWeight) : await engineStep(model, options.engine, xs, ys, options.classWeight);
-        } finally {
-          if (dispose) for (const t of [...xs, ...ys]) t.dispose();
+      const reader = readAhead(batches);
+      try {
+        for (;;) {
+          const next = await reader.next();
+          if (next.done) break;
+          const { xs, ys } = normalizeBatch(next.value, 'fit');
+          step++;
+          let loss: number;
+          try {
+            if (options.engine === undefined) {
+              loss = trainStep(model, xs, ys, options.classWeight);
+            } else {
+              // An engine takes the batch when its step is called and computes elsewhere
+              // (worker threads, onnxruntime); meanwhile this thread loads and augments the
+              // next batch.
+              const running = engineStep(model, options.engine, xs, ys, options.classWeight);
+              reader.prefetch();
+              loss = await running;
+            }
+          } finally {
+            if (dispose) for (const t of [...xs, ...ys]) t.dispose();
+          }
+          if (!Number.isFinite(loss)) {
+            throw new CnnkitError(
+              'NAN_LOSS',
+              `fit: the loss became ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate or check the data for NaN/Inf values`,
+            );
+          }
+          // Keras averages the batch losses weighted by batch size.
+          const n = xs[0].shape[0] ?? 1;
+          lossSum += loss * n;
+          seen += n;
+          const logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
+          for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
         }
-        if (!Number.isFinite(loss)) {
-          throw new CnnkitError(
-            'NAN_LOSS',
-            `fit: the loss became ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate or check the data for NaN/Inf values`,
-          );
-        }
-        // Keras averages the batch losses weighted by batch size.
-        const n = xs[0].shape[0] ?? 1;
-        lossSum += loss * n;
-        seen += n;
-        const logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
-        for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
+      } catch (error) {
+        await reader.abandon(dispose);
+        throw error;
       }
       if (step === 0) throw new CnnkitError('INVALID_DATA', `fit: epoch ${epoch + 1} received no batches; is the data iterable only once? Pass a function (epoch) => batches`);
       knownSteps = step;

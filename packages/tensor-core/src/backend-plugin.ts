@@ -25,6 +25,20 @@ export type Availability =
   | { readonly available: true }
   | { readonly available: false; readonly reason: string; readonly fix: string };
 
+/**
+ * How a worker thread recreates a plugin (data-parallel training): it imports
+ * `module` and calls its export `factory` with `options`. Creating a plugin has
+ * no effects, so the worker then activates it as the main thread would.
+ */
+export interface WorkerPluginSource {
+  /** A module URL or specifier the worker can import, e.g. the plugin file's `import.meta.url`. */
+  readonly module: string;
+  /** The named export of `module` that creates the plugin, e.g. `wasmBackend`. */
+  readonly factory: string;
+  /** The factory's argument; must survive structured cloning (plain data). */
+  readonly options?: unknown;
+}
+
 export interface BackendPlugin {
   readonly name: BackendName;
   /** The npm package that provides the plugin, for install hints. */
@@ -41,6 +55,12 @@ export interface BackendPlugin {
    * gradients, and makes it the active tfjs backend. Idempotent.
    */
   activate(): Promise<void>;
+  /**
+   * Present when independent instances of this backend can run in worker threads
+   * (one per thread): how a worker recreates the plugin. Absent for backends with one
+   * shared device (cuda) or their own threading (onnx).
+   */
+  readonly worker?: WorkerPluginSource;
 }
 
 /** Turns a backend name into its human description; exhaustive on purpose. */

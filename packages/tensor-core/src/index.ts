@@ -7,6 +7,7 @@ export {
   type BackendName,
   type BackendPlugin,
   type Task,
+  type WorkerPluginSource,
 } from './backend-plugin.js';
 export { BackendRegistry, defaultRegistry } from './registry.js';
 export {

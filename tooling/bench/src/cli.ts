@@ -19,6 +19,8 @@ const HELP = `cnnkit-bench: training and inference images/s of the tutorial CNN 
   --repeats 5          timed repeats, median reported (default 5)
   --warmup 1           untimed runs first (default 1)
   --engines a,b        subset of: ${ENGINE_IDS.join(', ')}
+  --dp-update MODE     workers (default) or main: where the cnnkit-wasm-2-instances row
+                       applies the averaged gradients (each replica, or this thread + broadcast)
   --data-memory        also peak RSS of the data pipeline for 5k vs 50k files (minutes)
   --profile            only profile one wasm training step per kernel (at the first size)
   --json FILE          also write the JSON report to FILE
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
         warmup: { type: 'string' },
         engines: { type: 'string' },
         'data-memory': { type: 'boolean' },
+        'dp-update': { type: 'string' },
         profile: { type: 'boolean' },
         json: { type: 'string' },
         help: { type: 'boolean' },
@@ -74,6 +77,8 @@ async function main(): Promise<void> {
     if (unknown.length > 0) fail(`--engines: unknown ${unknown.join(', ')}; available: ${ENGINE_IDS.join(', ')}`);
     engines = names as EngineId[];
   }
+  const dpUpdate = v['dp-update'];
+  if (dpUpdate !== undefined && dpUpdate !== 'workers' && dpUpdate !== 'main') fail(`--dp-update: expected workers or main, received "${dpUpdate}"`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (v.profile) {
     process.stdout.write(`${formatProfile(await profileWasmTraining({ size: sizes[0], batch }))}\n`);
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
     warmup,
     engines,
     dataMemory: v['data-memory'] ?? false,
+    dataParallelUpdate: dpUpdate,
     decodeFiles: quick ? 64 : 512,
     cpuMaxSize: quick ? 64 : 128,
     log,

@@ -6,6 +6,7 @@ import { defaultRegistry, selectBackend, tf, type BackendPlugin } from '@cnnkit/
 import type { BenchOutcome, BenchTask } from './bench-result.js';
 import { measureThroughput } from './measure-throughput.js';
 import { syntheticBatch } from './synthetic-batch.js';
+import { busiestShares, threadCpuSeconds } from './thread-cpu.js';
 import { tutorialModel } from './tutorial-model.js';
 
 /** The cnnkit backends that run the layers engine in this process (onnx has its own engine). */
@@ -67,8 +68,15 @@ export async function benchCnnkit(options: CnnkitBenchOptions): Promise<BenchOut
             p.dataSync();
             p.dispose();
           };
-    const imagesPerSecond = await measureThroughput({ warmup, repeats, images: batch, run });
-    return { kind: 'result', result: { engine, task, size, batch, imagesPerSecond, repeats, ...(options.note ? { note: options.note } : {}) } };
+    for (let i = 0; i < warmup; i++) run();
+    const cpuBefore = threadCpuSeconds();
+    const started = performance.now();
+    const imagesPerSecond = await measureThroughput({ warmup: 0, repeats, images: batch, run });
+    const cpuAfter = threadCpuSeconds();
+    // Next to the data-parallel row's shares: how much of a core this thread got on a shared machine.
+    const share = cpuBefore && cpuAfter ? `this thread used ${busiestShares(cpuBefore, cpuAfter, (performance.now() - started) / 1000, 1)[0].toFixed(2)} of a core` : '';
+    const note = [options.note, share].filter(Boolean).join('; ');
+    return { kind: 'result', result: { engine, task, size, batch, imagesPerSecond, repeats, ...(note ? { note } : {}) } };
   } finally {
     x.dispose();
     y.dispose();

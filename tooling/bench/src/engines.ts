@@ -2,6 +2,7 @@
 export const ENGINE_IDS = [
   'cnnkit-cpu',
   'cnnkit-wasm',
+  'cnnkit-wasm-2-instances',
   'cnnkit-cuda',
   'cnnkit-onnx',
   'tfjs-layers-cpu',

@@ -26,3 +26,12 @@ test('quick mode on wasm and onnx writes DESIGN.md bench JSON with a finite posi
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the 2-instance data-parallel wasm row runs and names its instances (smoke, 32 px)', async () => {
+  const report = await runBenchmarks({ sizes: [32], batch: 5, repeats: 1, warmup: 0, engines: ['cnnkit-wasm-2-instances'] });
+  expect(report.skipped).toEqual([]);
+  expect(report.results).toHaveLength(1);
+  expect(report.results[0]).toMatchObject({ engine: 'cnnkit-wasm-2-instances', task: 'train', size: 32, batch: 5 });
+  expect(report.results[0].imagesPerSecond).toBeGreaterThan(0);
+  expect(report.results[0].note).toMatch(/^2 wasm instances \(worker threads\), data-parallel/);
+});

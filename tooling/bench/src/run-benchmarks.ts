@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import type { BenchDataResult } from '@cnnkit/data';
 import type { BenchOutcome, BenchResult, SkippedBench } from './bench-result.js';
 import { benchCnnkit } from './cnnkit-engine.js';
+import { benchDataParallel, DATA_PARALLEL_ENGINE } from './data-parallel-engine.js';
 import { benchDataMemory, benchDecode } from './data-pipeline-engine.js';
 import { ENGINE_IDS, type EngineId } from './engines.js';
 import { benchOnnxInference } from './onnx-engine.js';
@@ -33,6 +34,8 @@ export interface RunBenchmarksOptions {
   decodeFiles?: number;
   /** Also measure peak RSS of the data pipeline for 5k vs 50k files (minutes). Default false. */
   dataMemory?: boolean;
+  /** Where the 2-instance row applies the averaged gradients (see DataParallelOptions.update). Default 'workers'. */
+  dataParallelUpdate?: 'workers' | 'main';
   /** Also run the ORT training engine hook when the onnx engine is selected. Default true. */
   ortTraining?: boolean;
   /** Progress lines (stderr in the CLI). */
@@ -91,6 +94,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
       if (!engines.has(`cnnkit-${backend}`)) continue;
       for (const task of ['train', 'infer'] as const) record(await benchCnnkit({ backend, task, size, batch, warmup, repeats }));
     }
+    if (engines.has(DATA_PARALLEL_ENGINE)) record(await benchDataParallel({ size, batch, warmup, repeats, update: options.dataParallelUpdate }));
     if (engines.has('cnnkit-onnx')) {
       record(await benchOnnxInference({ size, batch, warmup, repeats }));
       if (options.ortTraining ?? true) record(await benchOrtTrainingHook({ size, batch, warmup, repeats, log }));

@@ -11,10 +11,12 @@ export interface TargetSpec {
 }
 
 export const TARGETS: readonly TargetSpec[] = [
-  { name: 'wasm training / PyTorch training', numerator: { engine: 'cnnkit-wasm', task: 'train' }, denominator: { engine: 'pytorch', task: 'train' }, size: 128, target: 0.5 },
+  // Both sides use the machine's 2 cores: PyTorch 2 threads, cnnkit 2 wasm instances (data-parallel).
+  { name: 'wasm training (2 instances) / PyTorch training', numerator: { engine: 'cnnkit-wasm-2-instances', task: 'train' }, denominator: { engine: 'pytorch', task: 'train' }, size: 128, target: 0.5 },
   { name: 'wasm inference / tfjs-layers wasm inference', numerator: { engine: 'cnnkit-wasm', task: 'infer' }, denominator: { engine: 'tfjs-layers-wasm', task: 'infer' }, size: null, target: 1.0 },
   { name: 'onnx inference / PyTorch inference', numerator: { engine: 'cnnkit-onnx', task: 'infer' }, denominator: { engine: 'pytorch', task: 'infer' }, size: null, target: 2.5 },
-  { name: 'data pipeline / wasm training consumption', numerator: { engine: 'sharp-decode', task: 'decode' }, denominator: { engine: 'cnnkit-wasm', task: 'train' }, size: 300, target: 3 },
+  // The pipeline must keep up with the fastest wasm trainer, the data-parallel one.
+  { name: 'data pipeline / wasm training (2 instances) consumption', numerator: { engine: 'sharp-decode', task: 'decode' }, denominator: { engine: 'cnnkit-wasm-2-instances', task: 'train' }, size: 300, target: 3 },
   { name: 'ORT training / PyTorch training', numerator: { engine: 'cnnkit-onnx', task: 'train' }, denominator: { engine: 'pytorch', task: 'train' }, size: null, target: 1.5 },
 ];
 

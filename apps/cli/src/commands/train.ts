@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { augmentation, parseAugmentSpec, type Augmentation } from '@cnnkit/augment';
 import { imageDatasetFromDirectory, type ImageDataset, type CacheOption } from '@cnnkit/data';
 import {
+  createDataParallelTrainer,
+  defaultWorkerCount,
   modelFromJson,
   saveCheckpoint,
   saveModel,
@@ -11,10 +13,12 @@ import {
   type Logs,
   type Model,
   type OptimizerName,
+  type TrainingEngine,
 } from '@cnnkit/layers';
 import { createOrtTrainer } from '@cnnkit/backend-onnx/training';
 import { CnnkitError, createRng, tf, type BackendName } from '@cnnkit/tensor-core';
 import { writeFileAtomic } from '../atomic.js';
+import { cliRegistry } from '../backend-registry.js';
 import { writeCurves } from '../curves.js';
 import { checkDataFolder } from '../data-folder.js';
 import { useBackend } from '../model-dir.js';
@@ -45,6 +49,12 @@ export interface TrainConfig {
 export interface TrainOptions extends TrainConfig {
   out: string;
   backend: FitBackend;
+  /**
+   * Worker threads for data-parallel training on wasm or cpu (one backend instance per
+   * worker): default the cores (at most 8); 1 trains on this thread alone. Not part of
+   * the run's config: a resumed run may use another count (dropout masks then differ).
+   */
+  workers?: number;
   resume: boolean;
   /** Which settings the user gave explicitly (with `--resume`, these must match the run's, except `epochs`). */
   explicit: ReadonlySet<keyof TrainConfig>;
@@ -56,6 +66,8 @@ export interface TrainOptions extends TrainConfig {
 export interface TrainResult {
   run: string;
   backend: BackendName;
+  /** Backend instances that trained: worker threads (data-parallel), or 1. */
+  workers: number;
   classNames: string[];
   epochs: number;
   resumedFrom: number;
@@ -237,7 +249,8 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   // validation, metrics and the saved model, which must load anywhere.
   const onOrt = options.backend === 'onnx';
   const backend: BackendName = onOrt ? (await useBackend('wasm', 'train'), 'onnx') : await useBackend(options.backend as Exclude<FitBackend, 'onnx'>, 'train');
-  log(`train: backend ${backend}, ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
+  const workers = await workerCount(backend, options.workers);
+  log(`train: backend ${backend}${workers > 1 ? ` x${workers} (data-parallel worker threads)` : ''}, ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
 
   const classNames = classes.map((c) => c.className);
   let model: Model;
@@ -273,11 +286,19 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
     log(`train: ${train.filePaths.length} training and ${val?.filePaths.length ?? 0} validation images`);
     await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
 
-    const training = { epochs: config.epochs, optimizer: config.optimizer, learningRate: config.lr, batchSize: config.batchSize, seed: config.seed, augment: config.augment, validationSplit: config.validationSplit, backend };
+    const training = { epochs: config.epochs, optimizer: config.optimizer, learningRate: config.lr, batchSize: config.batchSize, seed: config.seed, augment: config.augment, validationSplit: config.validationSplit, backend, workers };
     const metadata = { classNames, training };
     const pipeline = aug.length === 0 ? null : augmentation(aug, { seed: config.seed });
     if (initialEpoch < config.epochs) {
-      const engine = onOrt ? await createOrtTrainer(model) : undefined;
+      let engine: TrainingEngine | undefined;
+      let release = async () => {};
+      if (onOrt) {
+        engine = await createOrtTrainer(model);
+      } else if (workers > 1) {
+        const trainer = await createDataParallelTrainer(model, undefined, { backend: cliRegistry().get(backend)!, workers });
+        engine = trainer;
+        release = () => trainer.dispose();
+      }
       try {
         await model.fit(trainingBatches(train, pipeline, config.seed), {
           engine,
@@ -293,6 +314,8 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
         const at = error instanceof CnnkitError && error.code === 'NAN_LOSS' ? /the loss became (\S+) at epoch (\d+), step (\d+)/.exec(error.message) : null;
         if (at !== null) throw divergedError(`the loss became ${at[1]} at step ${at[3]}`, Number(at[2]), config, run);
         throw error;
+      } finally {
+        await release();
       }
     }
     const final = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
@@ -300,7 +323,7 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
     await writeFileAtomic(paths.history, `${JSON.stringify(history, null, 2)}\n`);
     await writeCurves(paths.curves, history);
     return {
-      run, backend, classNames, epochs: config.epochs, resumedFrom: initialEpoch, history, config,
+      run, backend, workers, classNames, epochs: config.epochs, resumedFrom: initialEpoch, history, config,
       trainCount: train.filePaths.length, validationCount: val?.filePaths.length ?? 0,
       validationFiles: val === null ? [] : val.filePaths.map((file, i) => ({ file, className: classNames[val!.labels[i]] })),
       files: { model: paths.model, checkpoints: paths.checkpoints, history: paths.history, curves: paths.curves },
@@ -310,11 +333,26 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   }
 }
 
+/**
+ * How many backend instances train: `--workers` if given, else the cores (at most 8)
+ * on backends that run in worker threads (wasm, cpu); 1 on the others.
+ */
+async function workerCount(backend: BackendName, requested: number | undefined): Promise<number> {
+  const parallel = cliRegistry().get(backend)?.worker !== undefined;
+  if (!parallel) {
+    if (requested !== undefined && requested > 1) {
+      throw new UserError(`train: --workers ${requested} needs a backend that runs in worker threads (wasm or cpu); ${backend} ${backend === 'onnx' ? "uses onnxruntime's own threads" : 'runs one instance'}; drop --workers or use --backend wasm`);
+    }
+    return 1;
+  }
+  return requested ?? (await defaultWorkerCount());
+}
+
 /** Closing lines of `train`. */
 export function formatTrain(r: TrainResult): string {
   const last = (k: string) => (r.history[k]?.length ? r.history[k][r.history[k].length - 1].toFixed(4) : 'n/a');
   return [
-    `trained ${r.epochs} epochs on ${r.backend}${r.resumedFrom > 0 ? ` (resumed after epoch ${r.resumedFrom})` : ''}: loss ${last('loss')}, accuracy ${last('accuracy')}, val_loss ${last('val_loss')}, val_accuracy ${last('val_accuracy')}`,
+    `trained ${r.epochs} epochs on ${r.backend}${r.workers > 1 ? ` x${r.workers} (data-parallel)` : ''}${r.resumedFrom > 0 ? ` (resumed after epoch ${r.resumedFrom})` : ''}: loss ${last('loss')}, accuracy ${last('accuracy')}, val_loss ${last('val_loss')}, val_accuracy ${last('val_accuracy')}`,
     `model:       ${r.files.model}`,
     `checkpoints: ${r.files.checkpoints}`,
     `history:     ${r.files.history}`,

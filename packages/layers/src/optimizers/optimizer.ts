@@ -83,7 +83,11 @@ export abstract class Optimizer {
     this.learningRate = state.learningRate;
     for (const v of this.#slots.values()) v.dispose();
     this.#slots.clear();
-    for (const [k, t] of state.slots) this.#slots.set(k, tf.variable(tf.cast(t, 'float32'), false));
+    for (const [k, t] of state.slots) {
+      const value = tf.cast(t, 'float32');
+      this.#slots.set(k, tf.variable(value, false));
+      value.dispose();
+    }
   }
 
   dispose(): void {
