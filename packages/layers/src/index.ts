@@ -32,7 +32,7 @@ export { Rmsprop, type RmspropArgs } from './optimizers/rmsprop.js';
 export { Adam, type AdamArgs } from './optimizers/adam.js';
 export { AdamW, type AdamWArgs } from './optimizers/adamw.js';
 export { createOptimizer, type OptimizerSpec } from './optimizers/create-optimizer.js';
-export { trainStep, type Batch, type CompileArgs, type DataSource, type EvaluateOptions, type FitOptions } from './training.js';
+export { nonFiniteWeight, trainStep, type Batch, type CompileArgs, type DataSource, type EvaluateOptions, type FitOptions } from './training.js';
 export type { EngineStepResult, TrainingEngine } from './training-engine.js';
 export {
   DataParallelTrainer,

@@ -121,6 +121,26 @@ describe('fit / evaluate', () => {
     await expect(second.fit([good, bad], { epochs: 2, initialEpoch: 1, verbose: 0 })).rejects.toThrow(/at epoch 2, step 2/);
   });
 
+  it('a weight that became NaN while the loss stayed finite stops training at the epoch end, naming the weight', async () => {
+    // On wasm a diverged model can report a finite loss (XNNPACK's relu and max-pool map
+    // NaN to numbers); here a callback plants the NaN after the last batch's loss, on any backend.
+    const model = tinyCnn();
+    model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
+    const batch = { xs: images(2), ys: tf.tensor2d([[0], [1]]) };
+    const target = model.namedWeights().find((w) => w.path.endsWith('/bias'))!;
+    const plant = {
+      onBatchEnd: (step: number) => {
+        if (step !== 2) return;
+        const values = target.variable.dataSync().slice();
+        values[0] = Number.NaN;
+        target.variable.assign(tf.tensor(values, target.variable.shape));
+      },
+    };
+    const run = model.fit([batch, batch], { epochs: 1, verbose: 0, callbacks: [plant] });
+    await expect(run).rejects.toThrow(CnnkitError);
+    await expect(run).rejects.toThrow(new RegExp(`fit: weight ${target.path} became NaN at epoch 1 \\(the loss was [0-9.]+\\); lower the learning rate`));
+  });
+
   it('clear errors for misuse', async () => {
     const model = tinyCnn();
     await expect(model.fit([images(2), tf.zeros([2, 1])], { verbose: 0 })).rejects.toThrow(/must be compiled first: model.compile/);

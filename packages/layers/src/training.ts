@@ -442,6 +442,15 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
       knownSteps = step;
       // The model's weights are the engine's again before anyone reads them.
       await options.engine?.end();
+      // wasm's XNNPACK relu and max-pool turn NaN into numbers, so a diverged model can
+      // report a finite loss: the weights themselves are checked once per epoch.
+      const bad = await nonFiniteWeight(model);
+      if (bad !== null) {
+        throw new CnnkitError(
+          'NAN_LOSS',
+          `fit: weight ${bad.path} became ${bad.value} at epoch ${epoch + 1} (the loss was ${lossSum / seen}); lower the learning rate or check the data for NaN/Inf values`,
+        );
+      }
       const logs: Logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
       if (options.validationData !== undefined) {
         const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize });
@@ -456,6 +465,22 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(lastLogs);
   return history;
+}
+
+/**
+ * The first weight of `model` holding NaN or Inf, or null.
+ *
+ * @example
+ * ```ts
+ * const bad = await nonFiniteWeight(model); // { path: 'conv2d/kernel', value: NaN } | null
+ * ```
+ */
+export async function nonFiniteWeight(model: Model): Promise<{ path: string; value: number } | null> {
+  for (const w of model.namedWeights()) {
+    const values = (await w.variable.data()) as Float32Array;
+    for (const v of values) if (!Number.isFinite(v)) return { path: w.path, value: v };
+  }
+  return null;
 }
 
 /** Loss and metrics over `data` in inference mode; see `Model.evaluate`. */

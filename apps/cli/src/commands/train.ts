@@ -6,6 +6,7 @@ import {
   createDataParallelTrainer,
   defaultWorkerCount,
   modelFromJson,
+  nonFiniteWeight,
   saveCheckpoint,
   saveModel,
   seedCnn,
@@ -135,14 +136,6 @@ function divergedError(what: string, epoch: number, config: TrainConfig, run: st
   );
 }
 
-/** The first weight holding NaN or Inf (read back to JS: wasm's XNNPACK relu and max-pool turn NaN into numbers, so the loss can stay finite while the weights are NaN), or null. */
-async function nonFiniteWeight(model: Model): Promise<{ path: string; value: number } | null> {
-  for (const w of model.namedWeights()) {
-    const values = await w.variable.data();
-    for (const v of values as Float32Array) if (!Number.isFinite(v)) return { path: w.path, value: v };
-  }
-  return null;
-}
 
 /**
  * Writes a checkpoint after every epoch (atomic files, state last), then
@@ -313,6 +306,9 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
         // fit's own check, on every batch: "fit: the loss became NaN at epoch E, step S; ...".
         const at = error instanceof CnnkitError && error.code === 'NAN_LOSS' ? /the loss became (\S+) at epoch (\d+), step (\d+)/.exec(error.message) : null;
         if (at !== null) throw divergedError(`the loss became ${at[1]} at step ${at[3]}`, Number(at[2]), config, run);
+        // fit's check at each epoch's end: "fit: weight P became V at epoch E (the loss was L); ...".
+        const weight = error instanceof CnnkitError && error.code === 'NAN_LOSS' ? /weight (\S+) became (\S+) at epoch (\d+) \(the loss was ([^)]+)\)/.exec(error.message) : null;
+        if (weight !== null) throw divergedError(`weight ${weight[1]} became ${weight[2]} (the loss was ${weight[4]})`, Number(weight[3]), config, run);
         throw error;
       } finally {
         await release();
