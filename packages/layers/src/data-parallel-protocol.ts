@@ -1,4 +1,4 @@
-import type { RngState, WorkerPluginSource } from '@cnnkit/tensor-core';
+import type { RngState, tf, WorkerPluginSource } from '@cnnkit/tensor-core';
 import type { LossSpec } from './losses.js';
 import type { ModelConfig } from './model.js';
 import type { OptimizerName } from './optimizers/optimizer.js';
@@ -128,4 +128,15 @@ export function weightedAverage(parts: readonly Float32Array[], weights: readonl
 export function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0].trim() || (error instanceof Error ? error.name : 'unknown error');
+}
+
+/** The values of `tensors` one after another, in a new buffer (safe to transfer to another thread). */
+export function concatValues(tensors: readonly tf.Tensor[]): Float32Array {
+  const out = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
+  let offset = 0;
+  for (const t of tensors) {
+    out.set(t.dataSync() as Float32Array, offset);
+    offset += t.size;
+  }
+  return out;
 }

@@ -10,6 +10,7 @@ import {
   type WorkerPluginSource,
 } from '@cnnkit/tensor-core';
 import {
+  concatValues,
   firstLine,
   shardSizes,
   weightedAverage,
@@ -345,7 +346,7 @@ export class DataParallelTrainer implements TrainingEngine {
   async begin(): Promise<void> {
     await this.start();
     this.#check();
-    const weights = this.#values(this.model.namedWeights().map((w) => w.variable));
+    const weights = concatValues(this.model.namedWeights().map((w) => w.variable));
     const opt = this.model.compiled!.optimizer;
     const state = opt.getState();
     const slots = [...state.slots].map(([key, t]) => ({ key, shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }));
@@ -447,7 +448,7 @@ export class DataParallelTrainer implements TrainingEngine {
         at += v.size;
       }
     }
-    const trainable = this.#values(weights.map((w) => w.variable));
+    const trainable = concatValues(weights.map((w) => w.variable));
     for (const link of this.#links) link.send({ type: 'weights', trainable, stats });
   }
 
@@ -515,16 +516,6 @@ export class DataParallelTrainer implements TrainingEngine {
   /** Resolves once every worker thread has exited (after `dispose()` or a failure). */
   async stopped(): Promise<void> {
     await Promise.all(this.#links.map((l) => l.exit));
-  }
-
-  #values(variables: readonly tf.Variable[]): Float32Array {
-    const out = new Float32Array(variables.reduce((k, v) => k + v.size, 0));
-    let offset = 0;
-    for (const v of variables) {
-      out.set(v.dataSync() as Float32Array, offset);
-      offset += v.size;
-    }
-    return out;
   }
 }
 

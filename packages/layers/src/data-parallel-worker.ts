@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { tf, type BackendPlugin, type Rng, type RngState } from '@cnnkit/tensor-core';
 import type { FromWorker, PackedTensor, ToWorker, WorkerInit } from './data-parallel-protocol.js';
-import { firstLine } from './data-parallel-protocol.js';
+import { concatValues, firstLine } from './data-parallel-protocol.js';
 import type { Model } from './model.js';
 import { modelFromJson } from './model-from-json.js';
 import { lossAndGradients } from './training.js';
@@ -65,17 +65,6 @@ function unpack(p: PackedTensor): tf.Tensor {
   return tf.tensor(p.data, p.shape, p.dtype);
 }
 
-/** Concatenates the values of `tensors` (copies, safe to transfer). */
-function concat(tensors: readonly tf.Tensor[]): Float32Array {
-  const out = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
-  let offset = 0;
-  for (const t of tensors) {
-    out.set(t.dataSync() as Float32Array, offset);
-    offset += t.size;
-  }
-  return out;
-}
-
 /** Assigns consecutive slices of `values` to `variables`. */
 function assign(variables: readonly tf.Variable[], values: Float32Array): void {
   let offset = 0;
@@ -116,10 +105,10 @@ function step(m: Extract<ToWorker, { type: 'step' }>): void {
     try {
       const loss = r.loss.dataSync()[0];
       const present = r.grads.map((g) => g !== undefined);
-      const grads = concat(r.grads.filter((g): g is tf.Tensor => g !== undefined));
+      const grads = concatValues(r.grads.filter((g): g is tf.Tensor => g !== undefined));
       const predictions = r.probs.map((p) => Float32Array.from(p.dataSync() as Float32Array));
       const stats = nonTrainable();
-      const statValues = stats.length === 0 ? null : concat(stats);
+      const statValues = stats.length === 0 ? null : concatValues(stats);
       const computeMs = performance.now() - started;
       post({ type: 'gradients', loss, grads, present, predictions, stats: statValues, computeMs, applyMs }, [
         grads.buffer as ArrayBuffer,
@@ -161,7 +150,7 @@ function state(m: Extract<ToWorker, { type: 'state' }>): void {
   const s = model.compiled!.optimizer.getState();
   const slots = [...s.slots].map(([key, t]) => ({ key, shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }));
   tf.dispose([...s.slots.values()]);
-  const weights = m.weights ? concat(model.namedWeights().map((w) => w.variable)) : null;
+  const weights = m.weights ? concatValues(model.namedWeights().map((w) => w.variable)) : null;
   post({ type: 'state', weights, iterations: s.iterations, slots, streams: [...streams.keys()] }, [
     ...(weights === null ? [] : [weights.buffer as ArrayBuffer]),
     ...slots.map((x) => x.data.buffer as ArrayBuffer),
