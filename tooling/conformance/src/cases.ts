@@ -89,6 +89,7 @@ function poolCases(): ConformanceCase[] {
   const configs: Array<{ label: string; x: InputSpec; size: number; s: number; pad: 'same' | 'valid' }> = [
     { label: '2x2 stride 2 valid, even', x: x4(2, 6, 8, 3), size: 2, s: 2, pad: 'valid' },
     { label: '2x2 stride 2 valid, odd (drops last row)', x: x4(2, 7, 5, 2), size: 2, s: 2, pad: 'valid' },
+    { label: '3x3 stride 3 valid, tiled (drops the last rows and column)', x: x4(2, 8, 7, 2), size: 3, s: 3, pad: 'valid' },
     { label: '3x3 stride 2 same, odd', x: x4(2, 7, 7, 2), size: 3, s: 2, pad: 'same' },
     { label: '2x2 stride 2 same, odd (padded edge)', x: x4(2, 5, 7, 2), size: 2, s: 2, pad: 'same' },
     { label: '3x3 stride 1 same', x: x4(2, 5, 6, 2), size: 3, s: 1, pad: 'same' },

@@ -48,8 +48,44 @@ function tiledGrad(ctx: KernelContext, dy: tf.TensorInfo, input: tf.TensorInfo, 
   const x = heap.typedArrayFromHeap(input);
   const g = heap.typedArrayFromHeap(dy);
   const dx = heap.typedArrayFromHeap(out);
-  dx.fill(0);
   const rowStride = w * c;
+  if (kh === 2 && kw === 2) {
+    // The common case, unrolled: every cell of every window is written (no zero-fill
+    // pass), reads and writes walk memory forward.
+    if (oh * 2 !== h || ow * 2 !== w) dx.fill(0);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          const corner = (b * h + i * 2) * rowStride + j * 2 * c;
+          const cell = ((b * oh + i) * ow + j) * c;
+          for (let ch = 0; ch < c; ch++) {
+            const p00 = corner + ch;
+            const p01 = p00 + c;
+            const p10 = p00 + rowStride;
+            const p11 = p10 + c;
+            let best = 0;
+            let m = x[p00];
+            if (x[p01] > m) {
+              m = x[p01];
+              best = 1;
+            }
+            if (x[p10] > m) {
+              m = x[p10];
+              best = 2;
+            }
+            if (x[p11] > m) best = 3;
+            const v = g[cell + ch];
+            dx[p00] = best === 0 ? v : 0;
+            dx[p01] = best === 1 ? v : 0;
+            dx[p10] = best === 2 ? v : 0;
+            dx[p11] = best === 3 ? v : 0;
+          }
+        }
+      }
+    }
+    return out;
+  }
+  dx.fill(0);
   // Per channel of the current window: the best value so far and where it is. Taps
   // outer, channels inner: every read walks memory forward.
   const bestValue = new Float32Array(c);
