@@ -1,16 +1,14 @@
 import { copyFile, cp, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cnnkit, expectOneLine, tempDir } from './test-utils/cnnkit.js';
+import { cnnkit, expectOneLine, sampleDataDir } from './test-utils/cnnkit.js';
 
 let dir: string;
 let data: string;
 let run: string;
 
 beforeAll(async () => {
-  dir = await tempDir('errors');
-  data = join(dir, 'data');
-  expect((await cnnkit(['sample-data', data, '--per-class', '6'])).code).toBe(0);
+  ({ dir, data } = await sampleDataDir('errors', 6));
   await mkdir(join(dir, 'empty'));
   await mkdir(join(dir, 'one', 'cats'), { recursive: true });
   await copyFile(join(data, 'circles', 'circle_000.png'), join(dir, 'one', 'cats', 'a.png')).catch(async () => {

@@ -1,4 +1,4 @@
-import type { RngState, tf, WorkerPluginSource } from '@cnnkit/tensor-core';
+import { tf, type RngState, type WorkerPluginSource } from '@cnnkit/tensor-core';
 import type { LossSpec } from './losses.js';
 import type { ModelConfig } from './model.js';
 import type { OptimizerName } from './optimizers/optimizer.js';
@@ -139,4 +139,15 @@ export function concatValues(tensors: readonly tf.Tensor[]): Float32Array {
     offset += t.size;
   }
   return out;
+}
+
+/** Assigns consecutive slices of `values` to `variables` (the inverse of `concatValues`). */
+export function assignValues(variables: readonly tf.Variable[], values: Float32Array): void {
+  let offset = 0;
+  for (const v of variables) {
+    const t = tf.tensor(values.subarray(offset, offset + v.size), v.shape, 'float32');
+    v.assign(t);
+    t.dispose();
+    offset += v.size;
+  }
 }

@@ -10,6 +10,7 @@ import {
   type WorkerPluginSource,
 } from '@cnnkit/tensor-core';
 import {
+  assignValues,
   concatValues,
   firstLine,
   shardSizes,
@@ -439,15 +440,7 @@ export class DataParallelTrainer implements TrainingEngine {
       tf.dispose(updates.map((u) => u.gradient));
     }
     const fixed = this.model.namedWeights().filter((w) => !w.trainable).map((w) => w.variable);
-    if (stats !== null) {
-      let at = 0;
-      for (const v of fixed) {
-        const t = tf.tensor(stats.subarray(at, at + v.size), v.shape, 'float32');
-        v.assign(t);
-        t.dispose();
-        at += v.size;
-      }
-    }
+    if (stats !== null) assignValues(fixed, stats);
     const trainable = concatValues(weights.map((w) => w.variable));
     for (const link of this.#links) link.send({ type: 'weights', trainable, stats });
   }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { tf, type BackendPlugin, type Rng, type RngState } from '@cnnkit/tensor-core';
 import type { FromWorker, PackedTensor, ToWorker, WorkerInit } from './data-parallel-protocol.js';
-import { concatValues, firstLine } from './data-parallel-protocol.js';
+import { assignValues, concatValues, firstLine } from './data-parallel-protocol.js';
 import type { Model } from './model.js';
 import { modelFromJson } from './model-from-json.js';
 import { lossAndGradients } from './training.js';
@@ -65,23 +65,12 @@ function unpack(p: PackedTensor): tf.Tensor {
   return tf.tensor(p.data, p.shape, p.dtype);
 }
 
-/** Assigns consecutive slices of `values` to `variables`. */
-function assign(variables: readonly tf.Variable[], values: Float32Array): void {
-  let offset = 0;
-  for (const v of variables) {
-    const t = tf.tensor(values.subarray(offset, offset + v.size), v.shape, 'float32');
-    v.assign(t);
-    t.dispose();
-    offset += v.size;
-  }
-}
-
 function nonTrainable(): tf.Variable[] {
   return model.namedWeights().filter((w) => !w.trainable).map((w) => w.variable);
 }
 
 function load(m: Extract<ToWorker, { type: 'load' }>): void {
-  assign(model.namedWeights().map((w) => w.variable), m.weights);
+  assignValues(model.namedWeights().map((w) => w.variable), m.weights);
   const slots = new Map(m.slots.map((s) => [s.key, tf.tensor(s.data, s.shape, 'float32')] as const));
   try {
     model.compiled!.optimizer.setState({ iterations: m.iterations, learningRate: m.learningRate, slots });
@@ -142,7 +131,7 @@ function apply(m: Extract<ToWorker, { type: 'apply' }>): void {
   } finally {
     tf.dispose(updates.map((u) => u.gradient));
   }
-  if (m.stats !== null) assign(nonTrainable(), m.stats);
+  if (m.stats !== null) assignValues(nonTrainable(), m.stats);
   applyMs = performance.now() - started;
 }
 
@@ -166,8 +155,8 @@ function handle(m: ToWorker): void {
     case 'apply':
       return apply(m);
     case 'weights':
-      assign(model.trainableWeights.map((w) => w.variable), m.trainable);
-      if (m.stats !== null) assign(nonTrainable(), m.stats);
+      assignValues(model.trainableWeights.map((w) => w.variable), m.trainable);
+      if (m.stats !== null) assignValues(nonTrainable(), m.stats);
       return;
     case 'state':
       return state(m);

@@ -2,15 +2,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cnnkit, spawnCnnkit, tempDir } from '../test-utils/cnnkit.js';
+import { cnnkit, sampleDataDir, spawnCnnkit } from '../test-utils/cnnkit.js';
 
 let dir: string;
 let data: string;
 
 beforeAll(async () => {
-  dir = await tempDir('resume');
-  data = join(dir, 'data');
-  expect((await cnnkit(['sample-data', data, '--per-class', '24'])).code).toBe(0);
+  ({ dir, data } = await sampleDataDir('resume', 24));
 });
 
 const exists = (p: string) => stat(p).then(() => true, () => false);

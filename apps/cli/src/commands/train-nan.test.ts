@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeSafetensors } from '@cnnkit/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cnnkit, tempDir, type RunResult } from '../test-utils/cnnkit.js';
+import { cnnkit, sampleDataDir, type RunResult } from '../test-utils/cnnkit.js';
 
 /**
  * `cnnkit train` with a learning rate so large that training diverges to NaN: it must
@@ -19,10 +19,8 @@ let root: string;
 let data: string;
 
 beforeAll(async () => {
-  root = await tempDir('train-nan');
-  data = join(root, 'data');
   // 16 pictures: 13 train and 3 validation pictures with --validation-split 0.2.
-  expect((await cnnkit(['sample-data', data, '--per-class', '8'])).code).toBe(0);
+  ({ dir: root, data } = await sampleDataDir('train-nan', 8));
 });
 
 const diverge = ['--image-size', '16', '--optimizer', 'sgd', '--lr', '1e30', '--augment', 'none', '--validation-split', '0.2', '--seed', '1337'];

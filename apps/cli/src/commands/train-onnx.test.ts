@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cnnkit, tempDir } from '../test-utils/cnnkit.js';
+import { cnnkit, sampleDataDir } from '../test-utils/cnnkit.js';
 
 let dir: string;
 let data: string;
 
 beforeAll(async () => {
-  dir = await tempDir('train-onnx');
-  data = join(dir, 'data');
-  expect((await cnnkit(['sample-data', data, '--per-class', '24'])).code).toBe(0);
+  ({ dir, data } = await sampleDataDir('train-onnx', 24));
 });
 
 describe('cnnkit train --backend onnx (the ORT training engine)', () => {

@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cnnkit, tempDir } from '../test-utils/cnnkit.js';
+import { cnnkit, sampleDataDir } from '../test-utils/cnnkit.js';
 
 let dir: string;
 let data: string;
 
 beforeAll(async () => {
-  dir = await tempDir('train-workers');
-  data = join(dir, 'data');
-  expect((await cnnkit(['sample-data', data, '--per-class', '24'])).code).toBe(0);
+  ({ dir, data } = await sampleDataDir('train-workers', 24));
 });
 
 const flags = ['--image-size', '16', '--batch-size', '7', '--seed', '3'];

@@ -37,6 +37,19 @@ export function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `cnnkit-${prefix}-`));
 }
 
+/**
+ * A new temporary folder with `cnnkit sample-data` written into its `data/` (`perClass`
+ * pictures per class, the other options at their defaults); fails the calling test
+ * if the command does not succeed.
+ */
+export async function sampleDataDir(prefix: string, perClass: number): Promise<{ dir: string; data: string }> {
+  const dir = await tempDir(prefix);
+  const data = join(dir, 'data');
+  const r = await cnnkit(['sample-data', data, '--per-class', String(perClass)]);
+  if (r.code !== 0) throw new Error(`sample-data exited ${r.code}: ${r.stderr}`);
+  return { dir, data };
+}
+
 /** A user error: exit code 1, one line on stderr, no stack frames. */
 export function expectOneLine(r: RunResult): string {
   const lines = r.stderr.trim().split('\n');
