@@ -1,23 +1,11 @@
-import { dilateFilter, tf, type Rng } from '@cnnkit/tensor-core';
-import { applyActivation, type ActivationName } from './activations.js';
-import { ConfigReader } from './config-reader.js';
-import { readConvOptions } from './conv2d.js';
-import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
-import { Layer, single, type LayerArgs } from './layer.js';
-import { deconvOutputLength, expectImage, type Padding, type Shape } from './shape.js';
+import { dilateFilter, tf } from '@cnnkit/tensor-core';
+import { applyActivation } from './activations.js';
+import { ConvLayer, type ConvLayerArgs } from './conv-layer.js';
+import { single } from './layer.js';
+import { deconvOutputLength, expectImage, type Shape } from './shape.js';
 
-export interface Conv2DTransposeArgs extends LayerArgs {
-  filters: number;
-  kernelSize: number | [number, number];
-  strides?: number | [number, number];
-  padding?: Padding;
-  dilationRate?: number | [number, number];
-  activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: InitializerName;
-  biasInitializer?: InitializerName;
-  seed?: number;
-}
+/** Conv2DTranspose's arguments (Keras names and defaults, no output padding). */
+export type Conv2DTransposeArgs = ConvLayerArgs;
 
 /**
  * Transposed convolution (Keras `Conv2DTranspose`), kernel `[kh, kw, filters, in]`.
@@ -29,40 +17,11 @@ export interface Conv2DTransposeArgs extends LayerArgs {
  * new Conv2DTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }) // doubles H and W
  * ```
  */
-export class Conv2DTranspose extends Layer {
+export class Conv2DTranspose extends ConvLayer {
   readonly className = 'Conv2DTranspose' as const;
-  readonly filters: number;
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: Padding;
-  readonly dilationRate: [number, number];
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerName;
-  readonly biasInitializer: InitializerName;
-  readonly seed: number | undefined;
-  #kernel: tf.Variable | null = null;
-  #bias: tf.Variable | null = null;
 
   constructor(args: Conv2DTransposeArgs) {
-    const r = new ConfigReader('Conv2DTranspose', args);
-    const base = Layer.readBase(r);
-    const filters = r.positiveInt('filters');
-    const o = readConvOptions(r);
-    const kernelInitializer = r.oneOf('kernelInitializer', INITIALIZER_NAMES, 'glorot_uniform');
-    const biasInitializer = r.oneOf('biasInitializer', INITIALIZER_NAMES, 'zeros');
-    r.done();
-    super(base);
-    this.filters = filters;
-    this.kernelSize = o.kernelSize;
-    this.strides = o.strides;
-    this.padding = o.padding;
-    this.dilationRate = o.dilationRate;
-    this.activation = o.activation;
-    this.useBias = o.useBias;
-    this.seed = o.seed;
-    this.kernelInitializer = kernelInitializer;
-    this.biasInitializer = biasInitializer;
+    super('Conv2DTranspose', args);
   }
 
   static fromConfig(config: Record<string, unknown>): Conv2DTranspose {
@@ -79,11 +38,8 @@ export class Conv2DTranspose extends Layer {
     ];
   }
 
-  protected override build(shapes: readonly Shape[], rng: Rng): void {
-    const inChannels = shapes[0][3] as number;
-    const init = this.initRng(this.seed, rng);
-    this.#kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, inChannels], this.kernelInitializer, init);
-    if (this.useBias) this.#bias = this.addWeight('bias', [this.filters], this.biasInitializer, init);
+  protected kernelShape(inChannels: number): number[] {
+    return [...this.kernelSize, this.filters, inChannels];
   }
 
   call([x]: readonly tf.Tensor[]): tf.Tensor {
@@ -95,25 +51,9 @@ export class Conv2DTranspose extends Layer {
       this.filters,
     ];
     // tfjs's conv2dTranspose has no dilation argument: a zero-dilated kernel is the same operator.
-    const kernel = dilateFilter(this.#kernel as tf.Tensor4D, this.dilationRate);
+    const kernel = dilateFilter(this.kernel as tf.Tensor4D, this.dilationRate);
     let y: tf.Tensor = tf.conv2dTranspose(x as tf.Tensor4D, kernel, out, this.strides, this.padding);
-    if (this.#bias !== null) y = tf.add(y, this.#bias);
+    if (this.bias !== null) y = tf.add(y, this.bias);
     return applyActivation(this.activation, y);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return {
-      ...this.baseConfig(),
-      filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      padding: this.padding,
-      dilationRate: this.dilationRate,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...(this.seed === undefined ? {} : { seed: this.seed }),
-    };
   }
 }

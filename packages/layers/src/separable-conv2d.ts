@@ -1,7 +1,7 @@
 import { tf, type Rng } from '@cnnkit/tensor-core';
 import { applyActivation, type ActivationName } from './activations.js';
 import { ConfigReader } from './config-reader.js';
-import { readConvOptions } from './conv2d.js';
+import { readConvOptions } from './conv-layer.js';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
 import { Layer, shapeMessage, single, type LayerArgs } from './layer.js';
 import { conv2d } from './fast-conv2d.js';
