@@ -2,33 +2,23 @@
  * The model description the exporter reads: a DAG of Keras-style layers, NHWC,
  * Keras 3 class names, config keys in camelCase and Keras weight names and
  * layouts. It is deliberately plain data so that `@cnnkit/layers` (or a test)
- * can produce it without the exporter depending on the layers package.
+ * can produce it; only the list of cnnkit's layer classes comes from the layers package.
  */
 
-/** Every layer class the exporter knows. Adding one here fails to compile until `emitLayer` handles it. */
+import { LAYER_CLASS_NAMES } from '@cnnkit/layers';
+
+/**
+ * Every layer class the exporter knows: cnnkit's own (the layers registry's names) and
+ * the other Keras classes a Keras-style description may hold. Adding one here fails to
+ * compile until `emitLayer` handles it.
+ */
 export const EXPORT_LAYER_CLASSES = [
-  'InputLayer',
-  'Rescaling',
-  'Conv2D',
-  'MaxPooling2D',
-  'AveragePooling2D',
-  'GlobalAveragePooling2D',
-  'GlobalMaxPooling2D',
-  'Dense',
-  'Flatten',
-  'Dropout',
-  'BatchNormalization',
-  'UpSampling2D',
-  'Conv2DTranspose',
-  'SeparableConv2D',
+  ...LAYER_CLASS_NAMES,
   'DepthwiseConv2D',
-  'Activation',
   'ReLU',
   'LeakyReLU',
   'ELU',
   'Softmax',
-  'Add',
-  'Concatenate',
   'Resizing',
   'CenterCrop',
   'RandomCrop',
