@@ -94,3 +94,20 @@ export function assertPositiveOutput(layer: ExportLayer, size: readonly number[]
     );
   }
 }
+
+/** The window options every convolution layer has (Keras names and defaults). */
+export function readConvWindow(layer: ExportLayer): {
+  kernelSize: [number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  padding: 'valid' | 'same';
+  useBias: boolean;
+} {
+  return {
+    kernelSize: readPair(layer, 'kernelSize', undefined),
+    strides: readPair(layer, 'strides', 1),
+    dilations: readPair(layer, 'dilationRate', 1),
+    padding: readEnum(layer, 'padding', ['valid', 'same'], 'valid'),
+    useBias: readBool(layer, 'useBias', true),
+  };
+}

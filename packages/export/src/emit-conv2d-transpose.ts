@@ -1,7 +1,7 @@
 import { attr, permute } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, readActivation } from './activation.js';
-import { assertChannelsLast, assertImageInput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
+import { assertChannelsLast, assertImageInput, readConvWindow, readInt, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import type { ExportLayer } from './export-model.js';
 import { transposeOutput1d, transposePads1d } from './padding.js';
@@ -31,11 +31,7 @@ export const emitConv2DTranspose: Emitter = (ctx, layer, [input]) => {
   const x = ctx.toNCHW(input);
   const [h, w, inChannels] = x.shape;
   const filters = readInt(layer, 'filters');
-  const kernelSize = readPair(layer, 'kernelSize', undefined);
-  const strides = readPair(layer, 'strides', 1);
-  const dilations = readPair(layer, 'dilationRate', 1);
-  const padding = readEnum(layer, 'padding', ['valid', 'same'], 'valid');
-  const useBias = readBool(layer, 'useBias', true);
+  const { kernelSize, strides, dilations, padding, useBias } = readConvWindow(layer);
   const outputPadding = readOutputPadding(layer);
   if (outputPadding && outputPadding.some((p, a) => p >= strides[a])) {
     // Keras refuses this too; ONNX requires output_padding < stride.

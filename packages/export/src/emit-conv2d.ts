@@ -1,7 +1,7 @@
 import { attr, permute } from '@cnnkit/onnx-proto';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { emitActivation, readActivation } from './activation.js';
-import { assertChannelsLast, assertImageInput, assertPositiveOutput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
+import { assertChannelsLast, assertImageInput, assertPositiveOutput, readConvWindow, readInt, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { windowPads } from './padding.js';
 
@@ -15,12 +15,8 @@ export const emitConv2D: Emitter = (ctx, layer, [input]) => {
   const x = ctx.toNCHW(input);
   const [h, w, inChannels] = x.shape;
   const filters = readInt(layer, 'filters');
-  const kernelSize = readPair(layer, 'kernelSize', undefined);
-  const strides = readPair(layer, 'strides', 1);
-  const dilations = readPair(layer, 'dilationRate', 1);
   const groups = readInt(layer, 'groups', 1);
-  const padding = readEnum(layer, 'padding', ['valid', 'same'], 'valid');
-  const useBias = readBool(layer, 'useBias', true);
+  const { kernelSize, strides, dilations, padding, useBias } = readConvWindow(layer);
   if (inChannels % groups !== 0 || filters % groups !== 0) {
     throw new CnnkitError(
       'EXPORT_CONFIG',

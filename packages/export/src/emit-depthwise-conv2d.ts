@@ -1,6 +1,6 @@
 import { attr, permute } from '@cnnkit/onnx-proto';
 import { emitActivation, readActivation } from './activation.js';
-import { assertChannelsLast, assertImageInput, assertPositiveOutput, readBool, readEnum, readInt, readPair, readWeight } from './config.js';
+import { assertChannelsLast, assertImageInput, assertPositiveOutput, readConvWindow, readInt, readWeight } from './config.js';
 import type { Emitter } from './emit-context.js';
 import { windowPads } from './padding.js';
 
@@ -15,11 +15,7 @@ export const emitDepthwiseConv2D: Emitter = (ctx, layer, [input]) => {
   const x = ctx.toNCHW(input);
   const [h, w, inChannels] = x.shape;
   const multiplier = readInt(layer, 'depthMultiplier', 1);
-  const kernelSize = readPair(layer, 'kernelSize', undefined);
-  const strides = readPair(layer, 'strides', 1);
-  const dilations = readPair(layer, 'dilationRate', 1);
-  const padding = readEnum(layer, 'padding', ['valid', 'same'], 'valid');
-  const useBias = readBool(layer, 'useBias', true);
+  const { kernelSize, strides, dilations, padding, useBias } = readConvWindow(layer);
   const { out, pads } = windowPads(padding, [h, w], kernelSize, strides, dilations);
   assertPositiveOutput(layer, [h, w], out);
   const channels = inChannels * multiplier;
