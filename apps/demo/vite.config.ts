@@ -41,7 +41,7 @@ export default defineConfig({
         // @cnnkit/layers imports Node built-ins only inside save/load/checkpoint
         // functions, the data-parallel trainer (worker threads) and its terminal
         // progress bar (cli-progress), all loaded on demand and never called by the
-        // page; Vite's note that it stubbed them out for the browser is expected
+        // page; Vite's note that it replaced them with empty modules for the browser is expected
         // here, anything else is shown.
         const expected = /externalized for browser compatibility, imported by ".*(packages\/layers\/dist\/(io\/|data-parallel-trainer)|cli-progress)/;
         if (expected.test(warning.message)) return;
