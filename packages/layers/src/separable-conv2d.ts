@@ -1,26 +1,18 @@
 import { tf, type Rng } from '@cnnkit/tensor-core';
 import { applyActivation, type ActivationName } from './activations.js';
 import { ConfigReader } from './config-reader.js';
-import { readConvOptions } from './conv-layer.js';
+import { readConvOptions, type ConvLayerArgs } from './conv-layer.js';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
-import { Layer, shapeMessage, single, type LayerArgs } from './layer.js';
+import { Layer, shapeMessage, single } from './layer.js';
 import { conv2d } from './fast-conv2d.js';
 import { convOutputLength, expectImage, type Padding, type Shape } from './shape.js';
 
-export interface SeparableConv2DArgs extends LayerArgs {
-  filters: number;
-  kernelSize: number | [number, number];
-  strides?: number | [number, number];
-  padding?: Padding;
-  dilationRate?: number | [number, number];
+/** The convolution options of Conv2D (without its kernel initializer) plus the two kernels' initializers. */
+export interface SeparableConv2DArgs extends Omit<ConvLayerArgs, 'kernelInitializer'> {
   /** Depthwise channels per input channel. Default 1. */
   depthMultiplier?: number;
-  activation?: ActivationName;
-  useBias?: boolean;
   depthwiseInitializer?: InitializerName;
   pointwiseInitializer?: InitializerName;
-  biasInitializer?: InitializerName;
-  seed?: number;
 }
 
 /**
