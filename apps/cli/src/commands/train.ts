@@ -6,7 +6,6 @@ import {
   createDataParallelTrainer,
   defaultWorkerCount,
   modelFromJson,
-  nonFiniteWeight,
   saveCheckpoint,
   saveModel,
   seedCnn,
@@ -161,8 +160,7 @@ class RunCheckpoint implements Callback {
       const v = logs[key];
       if (v !== undefined && !Number.isFinite(v)) throw divergedError(`the ${key === 'loss' ? 'training' : 'validation'} loss at the end of the epoch was ${v}`, epoch + 1, this.config, this.run);
     }
-    const bad = await nonFiniteWeight(this.#model!);
-    if (bad !== null) throw divergedError(`weight ${bad.path} became ${bad.value} (the loss was ${logs.loss})`, epoch + 1, this.config, this.run);
+    // Non-finite weights never get here: fit checks them before validation (see the catch around fit).
     for (const [k, v] of Object.entries(logs)) {
       const values = (this.history[k] ??= []);
       values.length = epoch; // a resumed epoch replaces, never duplicates, what came before it
