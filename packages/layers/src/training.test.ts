@@ -37,7 +37,7 @@ describe('training step', () => {
     model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy', 'auc'] });
     const x = images(4);
     const y = tf.tensor2d([[0], [1], [1], [0]]);
-    trainStep(model, [x], [y]);
+    await trainStep(model, [x], [y]);
     for (let i = 0; i < 2; i++) {
       const { leaked } = await countLeaks(() => trainStep(model, [x], [y], { 0: 1, 1: 2 }));
       expect(leaked).toBe(0);
@@ -50,12 +50,12 @@ describe('training step', () => {
     expect(leaked).toBe(0);
   });
 
-  it('changes trainable weights only; frozen layers and statistics are not optimised', () => {
+  it('changes trainable weights only; frozen layers and statistics are not optimised', async () => {
     const model = tinyCnn();
     model.layers[1].trainable = false; // the conv
     model.compile({ optimizer: { className: 'SGD', config: { learningRate: 0.1 } }, loss: 'binary_crossentropy' });
     const before = model.getWeights();
-    trainStep(model, [images(4)], [tf.tensor2d([[0], [1], [1], [0]])]);
+    await trainStep(model, [images(4)], [tf.tensor2d([[0], [1], [1], [0]])]);
     const after = model.getWeights();
     const changed = (p: string) => Array.from(before.get(p)!.dataSync()).some((v, i) => v !== after.get(p)!.dataSync()[i]);
     expect(changed('conv2d/kernel')).toBe(false);
