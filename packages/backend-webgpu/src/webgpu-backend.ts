@@ -47,8 +47,14 @@ export function webgpuBackend(options: WebgpuBackendOptions = {}): BackendPlugin
         const { installDawn } = await import('./dawn.js');
         await installDawn(options.dawnFlags);
       }
-      if (options.powerPreference === 'low-power') tf.env().set('WEBGPU_USE_LOW_POWER_GPU', true);
+      // tfjs-webgpu runs small ops on the CPU when their inputs are still CPU-side, so the
+      // same model gave different last bits right after loading than after training.
+      // Everything on the GPU: one set of kernels, reproducible results. The module reads
+      // the flag once when it loads, so it is registered and set before the import.
+      tf.env().registerFlag('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD', () => 0);
+      tf.env().set('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD', 0);
       await import('@tensorflow/tfjs-backend-webgpu');
+      if (options.powerPreference === 'low-power') tf.env().set('WEBGPU_USE_LOW_POWER_GPU', true);
       registerWebgpuTrainingKernels();
       registerGradients();
       if (!(await tf.setBackend('webgpu'))) {

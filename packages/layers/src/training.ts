@@ -168,9 +168,10 @@ function wholeTensors(data: DataSource): { x: tf.Tensor[]; y: tf.Tensor[] } | nu
 }
 
 /** Per-example weights from the labels of the first output and `classWeight`. */
-function sampleWeights(classWeight: Record<number, number> | undefined, ys: tf.Tensor, kind: LabelKind): tf.Tensor | undefined {
+async function sampleWeights(classWeight: Record<number, number> | undefined, ys: tf.Tensor, kind: LabelKind): Promise<tf.Tensor | undefined> {
   if (classWeight === undefined) return undefined;
-  const labels = ys.dataSync();
+  // Read asynchronously: labels sliced on a GPU backend have no synchronous read-back.
+  const labels = await ys.data();
   const n = ys.shape[0] ?? 1;
   const per = labels.length / n;
   const weights = new Float32Array(n);
@@ -251,11 +252,11 @@ export interface LossAndGradients {
  * `trainStep` that a data-parallel worker runs on its shard of a batch: with Keras's
  * mean over the batch, the shard gradients weighted by shard size sum to the batch's.
  */
-export function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): LossAndGradients {
+export async function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): Promise<LossAndGradients> {
   const c = requireCompiled(model, 'fit');
   checkLabels(model, ys as tf.Tensor[], 'fit');
   const weights = model.trainableWeights;
-  const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+  const sw = await sampleWeights(classWeight, ys[0], c.kinds[0]);
   let probs: tf.Tensor[] = [];
   let grads: (tf.Tensor | undefined)[] = [];
   const loss = tf.tidy(() => {
@@ -286,7 +287,7 @@ export function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: rea
  */
 export async function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): Promise<number> {
   const c = requireCompiled(model, 'fit');
-  const { loss: lossTensor, grads, probs, sampleWeight: sw } = lossAndGradients(model, xs, ys, classWeight);
+  const { loss: lossTensor, grads, probs, sampleWeight: sw } = await lossAndGradients(model, xs, ys, classWeight);
   try {
     const weights = model.trainableWeights;
     if (weights.length > 0) {
@@ -310,7 +311,7 @@ async function engineStep(model: Model, engine: TrainingEngine, xs: tf.Tensor[],
   checkLabels(model, ys, 'fit');
   const { loss, predictions } = await engine.step(xs, ys, classWeight);
   if (c.metricNames.length > 0) {
-    const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+    const sw = await sampleWeights(classWeight, ys[0], c.kinds[0]);
     const probs = predictions.map((p, i) => tf.tensor(p, [xs[0].shape[0] ?? 1, ...model.outputs[i].shape.slice(1).map((d) => d ?? 1)]));
     await updateMetrics(c, ys, probs, sw);
     for (const p of probs) p.dispose();
