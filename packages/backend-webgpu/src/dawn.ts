@@ -1,12 +1,9 @@
 /**
  * Node only: WebGPU through Dawn's binding (npm `webgpu`, an optional dependency).
  * Loaded on demand, so a browser bundle and a program that never asks for webgpu
- * never touch it.
+ * never touch it; Node's modules are imported inside the functions for the same
+ * reason (a bundler cannot resolve named imports of node:fs for a page).
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { DAWN_PACKAGE } from './dawn-package.js';
 
 /** What the `webgpu` package exports. */
@@ -38,17 +35,14 @@ export function resolveDawn(): string | null {
  * Dawn's Vulkan backend prints "XDG_RUNTIME_DIR is invalid" on every start when the
  * variable names no writable folder (containers, CI). It only needs a private folder.
  */
-export function ensureRuntimeDir(): void {
+export async function ensureRuntimeDir(): Promise<void> {
+  const { mkdir, stat } = await import('node:fs/promises');
   const current = process.env.XDG_RUNTIME_DIR;
-  if (current !== undefined && current !== '') {
-    try {
-      if (statSync(current).isDirectory()) return;
-    } catch {
-      // missing: fall through and use our own
-    }
-  }
+  if (current !== undefined && current !== '' && (await stat(current).then((s) => s.isDirectory(), () => false))) return;
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
   const dir = join(tmpdir(), `cnnkit-xdg-${process.getuid?.() ?? 'user'}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   process.env.XDG_RUNTIME_DIR = dir;
 }
 
@@ -61,7 +55,7 @@ let installed: GpuLike | undefined;
  */
 export async function installDawn(flags: readonly string[] = []): Promise<GpuLike> {
   if (installed !== undefined) return installed;
-  ensureRuntimeDir();
+  await ensureRuntimeDir();
   // A variable specifier keeps bundlers from pulling the native module into a page.
   const specifier = DAWN_PACKAGE;
   const dawn = (await import(/* @vite-ignore */ specifier)) as DawnModule;

@@ -84,7 +84,7 @@ async function probeInNode(flags: readonly string[], power: string, timeoutMs: n
     };
   }
   const { execFile } = await import('node:child_process');
-  ensureRuntimeDir();
+  await ensureRuntimeDir();
   const { stdout, stderr, failure } = await new Promise<{ stdout: string; stderr: string; failure: string | null }>((resolve) => {
     execFile(
       process.execPath,
