@@ -17,15 +17,26 @@ async function cnnkit(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 describe('cnnkit backends', () => {
-  it('--json lists cpu and wasm as available and training-capable, cuda unavailable with the install hint', async () => {
+  it('--json lists cpu and wasm as available and training-capable, webgpu with its adapter, cuda unavailable with the install hint', async () => {
     const { code, stdout } = await cnnkit('backends', '--json');
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
-    expect(rows.map((r) => r.name)).toEqual(['cpu', 'wasm', 'cuda', 'onnx']);
+    expect(rows.map((r) => r.name)).toEqual(['cpu', 'wasm', 'webgpu', 'cuda', 'onnx']);
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     for (const name of ['cpu', 'wasm']) {
       expect(byName[name]).toMatchObject({ available: true, reason: null, device: 'cpu', training: true, threads: 1 });
       expect(byName[name].version).toMatch(/^4\.22\.0/);
+    }
+    // vitest.config.ts gives Dawn SwiftShader where there is no GPU (CI requires it): a software adapter.
+    expect(byName.webgpu).toMatchObject({ device: 'gpu', training: true });
+    if (byName.webgpu.available) {
+      expect(byName.webgpu.adapter).toMatchObject({ vendor: expect.any(String), architecture: expect.any(String), description: expect.any(String), software: expect.any(Boolean) });
+    } else {
+      expect(byName.webgpu.adapter).toBeNull();
+      expect(byName.webgpu.reason).toMatch(/Vulkan|adapter|webgpu/);
+    }
+    if ((process.env.CNNKIT_REQUIRE_BACKENDS ?? '').split(',').includes('webgpu') && process.env.VK_ICD_FILENAMES?.includes('swiftshader')) {
+      expect(byName.webgpu).toMatchObject({ available: true, adapter: { vendor: 'google', architecture: 'swiftshader', software: true } });
     }
     expect(byName.cuda).toMatchObject({ available: false, device: 'gpu', training: true });
     expect(byName.cuda.reason).toContain('npm install @tensorflow/tfjs-node-gpu');

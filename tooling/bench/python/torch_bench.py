@@ -1,9 +1,12 @@
-"""PyTorch CPU peer of cnnkit's bench: the tutorial CNN, same shapes and optimizer.
+"""PyTorch peer of cnnkit's bench (CPU, or CUDA with --device cuda): the tutorial CNN,
+same shapes and optimizer.
 
 Prints one JSON object per requested task on stdout, e.g.
   {"engine": "pytorch", "task": "train", "size": 128, "batch": 32, "imagesPerSecond": 41.2, "repeats": 5}
-Runs channels-last (NHWC in memory), PyTorch's faster CPU layout for convolutions,
-with a fixed thread count so the run is comparable with the other engines.
+Runs channels-last (NHWC in memory), PyTorch's faster layout for convolutions on CPU
+and on NVIDIA tensor-core GPUs, fp32 (TF32 off, so it computes what cnnkit computes),
+with a fixed thread count so the run is comparable with the other engines. Every
+timed step reads its loss back (.item()), which waits for the GPU.
 """
 
 import argparse
@@ -54,16 +57,25 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--tasks", default="train,infer")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
+    device = torch.device(args.device)
+    if args.device == "cuda":
+        if not torch.cuda.is_available():
+            sys.exit("torch_bench.py: --device cuda, but torch.cuda.is_available() is False")
+        # fp32 means fp32: TF32 matmuls/convolutions would compute less than cnnkit does.
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
     size, batch = args.size, args.batch
     # NHWC bytes viewed as NCHW: that view is exactly the channels-last layout, no copy.
-    images = torch.randint(0, 256, (batch, size, size, 3)).float().permute(0, 3, 1, 2)
+    images = torch.randint(0, 256, (batch, size, size, 3)).float().to(device).permute(0, 3, 1, 2)
     assert images.is_contiguous(memory_format=torch.channels_last)
-    labels = (torch.arange(batch) % 2).float().reshape(batch, 1)
-    model = TutorialCnn().to(memory_format=torch.channels_last)
+    labels = (torch.arange(batch) % 2).float().reshape(batch, 1).to(device)
+    model = TutorialCnn().to(device=device, memory_format=torch.channels_last)
     # Keras RMSprop defaults (learning rate 1e-3, rho 0.9, epsilon 1e-7), as cnnkit's.
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     loss_fn = nn.BCELoss()
@@ -89,9 +101,10 @@ def main() -> None:
         else:
             sys.exit(f"torch_bench.py: unknown task {task!r}; expected train or infer")
         print(json.dumps({
-            "engine": "pytorch", "task": task, "size": size, "batch": batch,
+            "engine": "pytorch" if args.device == "cpu" else "pytorch-cuda", "task": task, "size": size, "batch": batch,
             "imagesPerSecond": rate, "repeats": args.repeats,
             "torch": torch.__version__, "threads": torch.get_num_threads(),
+            "device": torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu",
         }), flush=True)
 
 

@@ -18,6 +18,8 @@ export interface BenchResult {
   repeats: number;
   /** Anything a reader needs to interpret the number (reduced batch, single repeat...). */
   note?: string;
+  /** Measured on a software GPU adapter (a CPU emulation): never counted as a GPU figure. */
+  software?: boolean;
 }
 
 /** An engine/task that was not measured, and why (kept out of `results` so every result is a number). */

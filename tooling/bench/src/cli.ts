@@ -21,6 +21,11 @@ const HELP = `cnnkit-bench: training and inference images/s of the tutorial CNN 
   --engines a,b        subset of: ${ENGINE_IDS.join(', ')}
   --dp-update MODE     workers (default) or main: where the cnnkit-wasm-2-instances row
                        applies the averaged gradients (each replica, or this thread + broadcast)
+  --gpu-rows 128x32,180x128
+                       SIZExBATCH of the GPU rows (cnnkit-webgpu, pytorch-cuda; default
+                       128x32 and 180x128, the Keras tutorial's size; --quick: 64x8)
+  --allow-software-gpu run cnnkit-webgpu on a software adapter (SwiftShader) too; its rows
+                       are labelled SOFTWARE (a CPU emulation, never a GPU figure)
   --data-memory        also peak RSS of the data pipeline for 5k vs 50k files (minutes)
   --profile            only profile one wasm training step per kernel (at the first size)
   --json FILE          also write the JSON report to FILE
@@ -49,6 +54,8 @@ async function main(): Promise<void> {
         warmup: { type: 'string' },
         engines: { type: 'string' },
         'data-memory': { type: 'boolean' },
+        'gpu-rows': { type: 'string' },
+        'allow-software-gpu': { type: 'boolean' },
         'dp-update': { type: 'string' },
         profile: { type: 'boolean' },
         json: { type: 'string' },
@@ -77,6 +84,14 @@ async function main(): Promise<void> {
     if (unknown.length > 0) fail(`--engines: unknown ${unknown.join(', ')}; available: ${ENGINE_IDS.join(', ')}`);
     engines = names as EngineId[];
   }
+  let gpuRows: { size: number; batch: number }[] | undefined = quick ? [{ size: 64, batch: 8 }] : undefined;
+  if (v['gpu-rows'] !== undefined) {
+    gpuRows = v['gpu-rows'].split(',').map((pair) => {
+      const m = /^\s*(\d+)x(\d+)\s*$/.exec(pair);
+      if (m === null || Number(m[1]) < 1 || Number(m[2]) < 1) fail(`--gpu-rows: expected SIZExBATCH pairs such as 180x128, received "${pair}"`);
+      return { size: Number(m[1]), batch: Number(m[2]) };
+    });
+  }
   const dpUpdate = v['dp-update'];
   if (dpUpdate !== undefined && dpUpdate !== 'workers' && dpUpdate !== 'main') fail(`--dp-update: expected workers or main, received "${dpUpdate}"`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -90,6 +105,8 @@ async function main(): Promise<void> {
     repeats,
     warmup,
     engines,
+    gpuRows,
+    allowSoftwareGpu: v['allow-software-gpu'] ?? false,
     dataMemory: v['data-memory'] ?? false,
     dataParallelUpdate: dpUpdate,
     decodeFiles: quick ? 64 : 512,

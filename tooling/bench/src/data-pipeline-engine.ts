@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { benchDataPipeline, type BenchDataResult } from '@cnnkit/data';
+import type { BenchDataResult } from '@cnnkit/data';
 import type { BenchOutcome } from './bench-result.js';
 import { runChild } from './run-child.js';
 
@@ -21,7 +21,8 @@ export interface DecodeBenchOptions {
 export async function benchDecode(options: DecodeBenchOptions): Promise<BenchOutcome> {
   const { size, batch, files, log } = options;
   try {
-    const [row] = await benchDataPipeline({ counts: [files], imageSize: [size, size], batchSize: batch, log });
+    // Imported here: @cnnkit/data loads sharp, which the GPU bundle (gpu/prepare.sh) does not carry.
+    const [row] = await (await import('@cnnkit/data')).benchDataPipeline({ counts: [files], imageSize: [size, size], batchSize: batch, log });
     return {
       kind: 'result',
       result: { engine: 'sharp-decode', task: 'decode', size, batch, imagesPerSecond: row.imagesPerSecond, repeats: 1, note: `${row.files} JPEG files 500x375, one uncached epoch` },

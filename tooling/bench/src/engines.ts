@@ -3,11 +3,13 @@ export const ENGINE_IDS = [
   'cnnkit-cpu',
   'cnnkit-wasm',
   'cnnkit-wasm-2-instances',
+  'cnnkit-webgpu',
   'cnnkit-cuda',
   'cnnkit-onnx',
   'tfjs-layers-cpu',
   'tfjs-layers-wasm',
   'pytorch',
+  'pytorch-cuda',
   'sharp-decode',
 ] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];

@@ -36,7 +36,8 @@ export function formatBenchTable(results: readonly BenchResult[], skipped: reado
   if (targets.length === 0) lines.push('  (no target has both sides measured in this run)');
   for (const t of targets) {
     const verdict = t.met ? 'met' : 'MISSED';
-    lines.push(`  ${t.name} @ ${t.size}px: ${t.ratio.toFixed(2)}x (target >= ${t.target}x) ${verdict}${t.offSize ? ' [not at the target size]' : ''}`);
+    const fastest = t.name.includes('fastest') ? ` [fastest: ${t.against}]` : '';
+    lines.push(`  ${t.name} @ ${t.size}px: ${t.ratio.toFixed(2)}x (target >= ${t.target}x) ${verdict}${fastest}${t.offSize ? ' [not at the target size]' : ''}`);
   }
   return lines.join('\n');
 }

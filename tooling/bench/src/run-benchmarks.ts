@@ -7,6 +7,7 @@ import { benchDataMemory, benchDecode } from './data-pipeline-engine.js';
 import { ENGINE_IDS, type EngineId } from './engines.js';
 import { benchOnnxInference } from './onnx-engine.js';
 import { benchOrtTrainingHook } from './ort-training-engine.js';
+import { benchPytorchCuda, findCudaPython } from './pytorch-cuda-engine.js';
 import { benchPytorch } from './pytorch-engine.js';
 import { checkTargets, type TargetCheck } from './targets.js';
 import { benchTfjsLayers } from './tfjs-layers-engine.js';
@@ -38,6 +39,14 @@ export interface RunBenchmarksOptions {
   dataParallelUpdate?: 'workers' | 'main';
   /** Also run the ORT training engine hook when the onnx engine is selected. Default true. */
   ortTraining?: boolean;
+  /**
+   * The GPU rows (cnnkit-webgpu, pytorch-cuda): their own sizes and batches, since a GPU
+   * wants larger batches. Default 128 px batch 32 (next to the CPU engines, same batch)
+   * and 180 px batch 128 (the Keras tutorial's size).
+   */
+  gpuRows?: readonly { size: number; batch: number }[];
+  /** Run cnnkit-webgpu on a software adapter too (labelled in its note). Default false. */
+  allowSoftwareGpu?: boolean;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -119,6 +128,21 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
     }
     if (engines.has('pytorch')) for (const outcome of await benchPytorch({ size, batch, warmup, repeats, tasks: ['train', 'infer'] })) record(outcome);
     if (engines.has('sharp-decode')) record(await benchDecode({ size, batch, files: options.decodeFiles ?? 512, log }));
+  }
+  const gpuEngines = (['cnnkit-webgpu', 'pytorch-cuda'] as const).filter((e) => engines.has(e));
+  if (gpuEngines.length > 0) {
+    const cudaPython = engines.has('pytorch-cuda') ? await findCudaPython() : undefined;
+    // The first steps compile every shader (WebGPU) or autotune cuDNN: always warm up twice.
+    const gpuWarmup = Math.max(warmup, 2);
+    for (const { size, batch: gpuBatch } of options.gpuRows ?? [{ size: 128, batch: 32 }, { size: 180, batch: 128 }]) {
+      log(`-- GPU ${size}px batch ${gpuBatch}`);
+      if (engines.has('cnnkit-webgpu')) {
+        for (const task of ['train', 'infer'] as const) {
+          record(await benchCnnkit({ backend: 'webgpu', task, size, batch: gpuBatch, warmup: gpuWarmup, repeats, allowSoftware: options.allowSoftwareGpu }));
+        }
+      }
+      if (engines.has('pytorch-cuda')) for (const o of await benchPytorchCuda({ size, batch: gpuBatch, warmup: gpuWarmup, repeats, tasks: ['train', 'infer'] }, cudaPython)) record(o);
+    }
   }
   let dataMemory: BenchDataResult[] | undefined;
   if (options.dataMemory) {

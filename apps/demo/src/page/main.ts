@@ -44,7 +44,7 @@ function setState(state: 'loading' | 'busy' | 'ready' | 'error', message: string
   ui.status.textContent = message;
   const idle = state === 'ready';
   ui.backend.disabled = !idle;
-  for (const option of ui.backend.options) option.disabled = unavailable.has(option.value);
+  for (const option of Array.from(ui.backend.options)) option.disabled = unavailable.has(option.value);
   ui.file.disabled = !idle;
 }
 

@@ -35,7 +35,7 @@ describe.skipIf(!availability.available)('webgpu Transpose of int32 and bool (tf
     ['bool', [2, 3, 2, 3], [3, 2, 1, 0]],
     ['float32', [2, 3, 4], [2, 0, 1]],
   ] as const)('%s %j perm %j equals index arithmetic', async (dtype, shape, perm) => {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
     // Negative ints must survive exactly (the GPU add below is exact up to 2^24).
     const big = dtype === 'int32' ? 8_000_001 : 1000;
     const values = Array.from({ length: size }, (_, i) => (dtype === 'bool' ? ((i * 7) % 3 === 0 ? 1 : 0) : (i % 2 === 0 ? -1 : 1) * (big + i * 131)));
