@@ -18,7 +18,7 @@ describe('checkTargets: the GPU ratios', () => {
     expect(checks.find((c) => c.name === 'webgpu training / PyTorch CUDA training')).toMatchObject({ size: 180, ratio: 0.45, met: false });
   });
 
-  it('never counts a software adapter\\'s figure toward a GPU target', () => {
+  it("never counts a software adapter's figure toward a GPU target", () => {
     const checks = checkTargets([row('cnnkit-webgpu', 128, 2400, { software: true }), row('cnnkit-onnx', 128, 160)]);
     expect(checks.filter((c) => c.name.startsWith('webgpu'))).toEqual([]);
   });
