@@ -2,4 +2,4 @@
 // bundling `@cnnkit/cam` for a browser never pulls sharp (a native module) in.
 export { overlayHeatmap, type OverlayOptions } from './overlay-heatmap.js';
 export { writeOverlay } from './write-overlay.js';
-export { contactSheet, type ContactSheetItem, type ContactSheetOptions } from './contact-sheet.js';
+export { contactSheet, contactSheetTitles, type ContactSheetItem, type ContactSheetOptions } from './contact-sheet.js';
