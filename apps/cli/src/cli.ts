@@ -81,8 +81,10 @@ function buildProgram(io: CliIo): Command {
     .action(async (data: string, opts: { json?: boolean; quarantine?: string }) => {
       const { report, moved } = await checkCommand(data, opts);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheck(data, report)}\n`);
-      if (moved !== null && (moved.moved.length > 0 || moved.failed.length > 0)) err(`${formatQuarantine(moved)}\n`);
       const full = moved?.failed.map((f) => f.reason).find((r): r is WriteErrno => (WRITE_ERRNOS as readonly string[]).includes(r));
+      // For a full disk the one error line below stands for the files not moved.
+      const listed = moved === null ? null : full === undefined ? moved : { moved: moved.moved, failed: [] };
+      if (listed !== null && (listed.moved.length > 0 || listed.failed.length > 0)) err(`${formatQuarantine(listed)}\n`);
       if (moved !== null && full !== undefined) {
         const failure = await writeFailure(Object.assign(new Error(full), { code: full }), {
           operation: 'check',

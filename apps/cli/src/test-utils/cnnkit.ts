@@ -92,3 +92,16 @@ export function expectOneLine(r: RunResult): string {
   }
   return lines[0];
 }
+
+/**
+ * A user error after some progress lines: exit 1, no stack frames, and one error line
+ * (`cnnkit: ...`), the last; returns it.
+ */
+export function expectErrorLine(r: RunResult): string {
+  const lines = r.stderr.trim().split('\n');
+  const errors = lines.filter((l) => l.startsWith('cnnkit: '));
+  if (r.code !== 1 || errors.length !== 1 || lines[lines.length - 1] !== errors[0] || /\n\s+at /.test(r.stderr)) {
+    throw new Error(`expected exit 1 with one error line, last on stderr, received code ${r.code}:\n${r.stderr}`);
+  }
+  return errors[0];
+}
