@@ -227,10 +227,15 @@ function shellWord(word: string): string {
   return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A labelled dataset as the `{ images, labels }` batches `fit` takes (each iteration is a fresh pass). */
+/**
+ * A labelled dataset as the `{ images, labels }` batches `fit` takes (each iteration is
+ * a fresh pass, always in the order of epoch 0: the validation loss sums its batches in
+ * one order, so a resumed run's validation matches the uninterrupted run's to the bit).
+ */
 function labelled(ds: ImageDataset): AsyncIterable<{ images: tf.Tensor; labels: tf.Tensor }> {
   return {
     async *[Symbol.asyncIterator]() {
+      ds.seekEpoch(0);
       for await (const { images, labels } of ds) yield { images, labels: labels! };
     },
   };
