@@ -1,0 +1,18 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { killLoop } from '../test-utils/kill-loop.js';
+import { sampleDataDir } from '../test-utils/cnnkit.js';
+
+let data: string;
+beforeAll(async () => {
+  ({ data } = await sampleDataDir('kill-resume-slow', 24));
+});
+
+describe('kill -9 at random points, many times', () => {
+  // Several seeds: each loop resumes a run killed up to 12 times at other moments.
+  it.each([1, 2, 3])('seed %i: 12 kills, every one survived, the run ends bit-identical to an uninterrupted one', async (seed) => {
+    const { dir } = await sampleDataDir(`kill-resume-slow-${seed}`, 1);
+    const r = await killLoop({ data, dir, tries: 12, seed, maxDelayMs: 3000 });
+    console.log(`kill loop seed ${seed}: ${r.kills} kills at ${r.delays.join(', ')} ms`);
+    expect(r.kills).toBeGreaterThanOrEqual(6);
+  }, 900_000);
+});
