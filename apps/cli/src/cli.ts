@@ -287,14 +287,10 @@ export async function main(
     }
     if (isWriteFailure(error)) {
       // A write no command wrapped: still one line, never a stack trace for a full disk.
-      const failure = await writeFailure(error, {
-        operation: argv[0] ?? 'cnnkit',
-        what: 'a file',
-        path: error.path ?? '(unknown path)',
-        intact: () => 'files written before it are intact',
-        next: 'then run the command again',
-      });
-      io.err(`cnnkit: ${failure.message}\n`);
+      // (A failed write(2) names no path; rename, open and mkdir do.)
+      const context = { operation: argv[0] ?? 'cnnkit', what: 'a file', path: error.path ?? '', intact: () => 'files written before it are intact', next: 'then run the command again' };
+      const failure = await writeFailure(error, context);
+      io.err(`cnnkit: ${error.path === undefined ? failure.message.replace('cannot write a file "": ', 'a write failed: ') : failure.message}\n`);
       return 1;
     }
     if (error instanceof UserError || error instanceof CnnkitError) {

@@ -135,6 +135,14 @@ describe('a full disk during each kind of write: one line, exit 1, nothing half-
     expect((await files(d.dir)).filter((f) => f !== 'filler')).toEqual([]);
   }, 60_000);
 
+  it('sample-data: the images on a full disk', async () => {
+    const d = await disk(64 * 1024);
+    await d.fill();
+    const out = join(d.dir, 'data');
+    const line = expectOneLine(await cnnkit(['sample-data', out, '--per-class', '2'], d.options));
+    expect(line).toMatch(new RegExp(`^cnnkit: sample-data: cannot write the sample images into "${out}": ENOSPC \\(no space left on the device\\); \\d+ bytes (is|are) free; the images written before it are complete; free some space there \\(or choose a folder on another disk\\), then run the command again with a new or empty OUT$`));
+  }, 60_000);
+
   it('check --quarantine: moves what fits, and one line for the files that did not; no partial copy left', async () => {
     const copy = await sampleDataDir('disk-full-check', 2);
     const broken = (JSON.parse((await cnnkit(['check', copy.data, '--json'])).stdout) as { broken: { file: string }[] }).broken.map((b) => b.file);
