@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { killLoop } from '../test-utils/kill-loop.js';
-import { sampleDataDir } from '../test-utils/cnnkit.js';
+import { sampleDataDir, tempDir } from '../test-utils/cnnkit.js';
 
 let data: string;
 beforeAll(async () => {
@@ -10,7 +10,7 @@ beforeAll(async () => {
 describe('kill -9 at random points, many times', () => {
   // Several seeds: each loop resumes a run killed up to 12 times at other moments.
   it.each([1, 2, 3])('seed %i: 12 kills, every one survived, the run ends bit-identical to an uninterrupted one', async (seed) => {
-    const { dir } = await sampleDataDir(`kill-resume-slow-${seed}`, 1);
+    const dir = await tempDir(`kill-resume-slow-${seed}`);
     const r = await killLoop({ data, dir, tries: 12, seed, maxDelayMs: 3000 });
     console.log(`kill loop seed ${seed}: ${r.kills} kills at ${r.delays.join(', ')} ms`);
     expect(r.kills).toBeGreaterThanOrEqual(6);

@@ -7,7 +7,8 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
 
 /** A small seeded generator (the test's own, so a failing try can be replayed by its seed). */
 function lcg(seed: number): () => number {
-  let s = seed >>> 0;
+  // Scrambled first: nearby seeds would otherwise start with nearly the same delay.
+  let s = Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
