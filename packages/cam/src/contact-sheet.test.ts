@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CamResult } from './compute-cam.js';
-import { contactSheetTitles } from './contact-sheet.js';
+import { camTitle, contactSheetTitles } from './contact-sheet.js';
 
 const cam = (classIndex: number, score: number) => ({ classIndex, score }) as CamResult;
 
@@ -11,6 +11,15 @@ describe('contactSheetTitles', () => {
       { cam: cam(1, 0.9734), title: 'b.png' },
     ];
     expect(contactSheetTitles(items, ['cat', 'dog'])).toEqual(['a.jpg', 'cat: 100.0%', 'b.png', 'dog: 97.3%']);
+  });
+
+  it.each([
+    [0, 0.5, 'cat: 50.0%'],
+    [1, 0.99949, 'dog: 99.9%'],
+    [1, 0.9995, 'dog: 100.0%'],
+    [3, 0.2, 'class 3: 20.0%'],
+  ])('camTitle: class %i at %f is "%s"', (classIndex, score, title) => {
+    expect(camTitle(cam(classIndex, score), ['cat', 'dog'])).toBe(title);
   });
 
   it('falls back to the class index without names (or a name missing for that index)', () => {

@@ -34,7 +34,20 @@ export interface ContactSheetOptions extends OverlayOptions {
  * ```
  */
 export function contactSheetTitles(items: readonly Pick<ContactSheetItem, 'cam' | 'title'>[], classNames?: readonly string[]): string[] {
-  return items.flatMap((item) => [item.title, `${classNames?.[item.cam.classIndex] ?? `class ${item.cam.classIndex}`}: ${(item.cam.score * 100).toFixed(1)}%`]);
+  return items.flatMap((item) => [item.title, camTitle(item.cam, classNames)]);
+}
+
+/**
+ * A CAM's predicted class and probability as a picture's title: `cat: 97.3%` (or
+ * `class 1: 97.3%` without a name for that index).
+ *
+ * @example
+ * ```ts
+ * await writeOverlay('cam/cat.png', image, cam, { title: camTitle(cam, ['cat', 'dog']) });
+ * ```
+ */
+export function camTitle(cam: Pick<CamResult, 'classIndex' | 'score'>, classNames?: readonly string[]): string {
+  return `${classNames?.[cam.classIndex] ?? `class ${cam.classIndex}`}: ${(cam.score * 100).toFixed(1)}%`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { basename, extname, join } from 'node:path';
 import { CAM_METHODS, computeCam, type CamMethod } from '@cnnkit/cam';
-import { contactSheet, writeOverlay, type ContactSheetItem } from '@cnnkit/cam/node';
+import { camTitle, contactSheet, writeOverlay, type ContactSheetItem } from '@cnnkit/cam/node';
 import { decodeImage, resizeImage } from '@cnnkit/data';
 import { tf } from '@cnnkit/tensor-core';
 import { inputSize, openModel, useBackend } from '../model-dir.js';
@@ -74,7 +74,8 @@ export async function camCommand(
         x.dispose();
       }
       const out = join(options.out, overlayName(file, options.method, used));
-      await guardWrite(context('the CAM picture', out), () => writeOverlay(out, original, cam));
+      // Titled as the preview grid titles its pictures: the class name and its probability.
+      await guardWrite(context('the CAM picture', out), () => writeOverlay(out, original, cam, { title: camTitle(cam, classNames) }));
       overlays.push(out);
       const className = classNames[cam.classIndex] ?? `class_${cam.classIndex}`;
       // The original is titled with its file; the overlay with the class name and probability (contactSheetTitles).
