@@ -57,6 +57,15 @@ describe('lockRun', () => {
     expect(await readdir(run)).toEqual([]);
   });
 
+  it('a lock whose pid now runs another program (pid reused after a reboot) is stale too', async () => {
+    const run = await fresh();
+    await writeFile(join(run, LOCK_FILE), JSON.stringify({ pid: sleeper.pid, host: hostname(), since: '2026-12-04T03:00:00.000Z', command: '', script: '/opt/cnnkit/dist/bin.js' }));
+    const lines: string[] = [];
+    const lock = await lockRun(run, 'train', (l) => lines.push(l));
+    expect(lines).toEqual([`train: taking over the lock of "${run}" from process ${sleeper.pid} (since 2026-12-04T03:00:00.000Z), which no longer runs`]);
+    await lock.release();
+  });
+
   it('an unreadable lock file is not guessed at: the message says how to clear it', async () => {
     const run = await fresh();
     await writeFile(join(run, LOCK_FILE), 'not json');

@@ -1,7 +1,7 @@
 import { unlinkSync } from 'node:fs';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { UserError } from './user-error.js';
 
 /** The lock file of a run folder: who holds it (one process per run). */
@@ -13,16 +13,25 @@ export interface LockOwner {
   /** ISO time the holder took the lock. */
   since: string;
   command: string;
+  /** The holder's script (process.argv[1]), to tell it from another program that got its pid later. */
+  script?: string;
 }
 
-/** Whether process `pid` of this host still runs (signal 0 tests without sending). */
-function alive(pid: number): boolean {
+/**
+ * Whether the holder still runs on this host: its pid exists (signal 0 tests without
+ * sending) and, where /proc shows it, still runs the holder's script: after a reboot or
+ * a long time the pid may belong to another program.
+ */
+async function alive(owner: LockOwner): Promise<boolean> {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(owner.pid, 0);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // runs, as another user
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: runs, as another user
   }
+  if (owner.script === undefined) return true;
+  const cmdline = await readFile(`/proc/${owner.pid}/cmdline`, 'utf8').catch(() => null);
+  // By file name: the command line holds the script as typed (relative, through a symlink).
+  return cmdline === null || cmdline.split('\0').some((arg) => basename(arg) === basename(owner.script!));
 }
 
 async function readOwner(file: string): Promise<LockOwner | null | 'gone'> {
@@ -60,7 +69,7 @@ export interface RunLock {
  */
 export async function lockRun(run: string, operation: string, log: (line: string) => void): Promise<RunLock> {
   const file = join(run, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: process.argv.slice(2).join(' ') };
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: process.argv.slice(2).join(' '), script: process.argv[1] };
   const draft = `${file}.${process.pid}.new`;
   await writeFile(draft, `${JSON.stringify(me)}\n`);
   try {
@@ -76,7 +85,7 @@ export async function lockRun(run: string, operation: string, log: (line: string
       if (owner === null) {
         throw new UserError(`${operation}: the lock file "${file}" of the run is unreadable, so another cnnkit may be training it; if none is, delete that file and run the command again`);
       }
-      const stale = owner.host === me.host && owner.pid !== process.pid && !alive(owner.pid);
+      const stale = owner.host === me.host && owner.pid !== process.pid && !(await alive(owner));
       if (!stale) {
         const where = owner.host === me.host ? 'on this host' : `on host ${owner.host}`;
         throw new UserError(

@@ -192,7 +192,8 @@ async function* dropFirst(batches: AsyncIterable<unknown> | Iterable<unknown>, c
 
 /** Signals are delivered between macrotasks; a loop of resolved promises would never see one. */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  // setImmediate is Node's; a browser (which has no signals, but may abort) takes a timer.
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function interrupted(epoch: number, step: number): CnnkitError {
