@@ -10,6 +10,7 @@ import { Dropout } from './dropout.js';
 import type { EpochProgress } from './epoch-progress.js';
 import { GlobalAveragePooling2D } from './global-pooling2d.js';
 import { loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
+import type { Model } from './model.js';
 import { Sequential } from './sequential.js';
 import { useTestBackend, values } from './test-utils/setup.js';
 import type { Batch, FitOptions } from './training.js';
@@ -41,10 +42,10 @@ function build(): Sequential {
 const n = 14; // batch 3: steps 3, 3, 3, 3, 2 per epoch
 const x = () => tf.tensor4d(values(n * 5 * 5 * 2, 5).map((v) => v * 50), [n, 5, 5, 2]);
 const y = () => tf.tensor2d(values(n, 9).map((v) => (v > 0 ? 1 : 0)), [n, 1]);
-const bits = (m: Sequential) => m.namedWeights().map((w) => [w.path, Array.from(new Uint32Array(Float32Array.from(w.variable.dataSync()).buffer))] as const);
+const bits = (m: Model) => m.namedWeights().map((w) => [w.path, Array.from(new Uint32Array(Float32Array.from(w.variable.dataSync()).buffer))] as const);
 
 /** Backups into `dir/name/...` (one folder per backup), stopping after `stopAt` = [epoch, step] when given. */
-function backups(model: Sequential, name: string, stopAt?: [number, number]) {
+function backups(model: Model, name: string, stopAt?: [number, number]) {
   const saved: EpochProgress[] = [];
   const controller = new AbortController();
   const options: Partial<FitOptions> = {
