@@ -4,10 +4,10 @@ import { InvalidArgumentError } from 'commander';
 export type SaveEvery = { steps: number } | { ms: number } | { never: true };
 
 /**
- * The default: a checkpoint at least every 10 minutes, so a kill or power loss during a
+ * The default: a checkpoint at least every 5 minutes, so a kill or power loss during a
  * long epoch (19,000 photos on a CPU take many minutes) costs at most that much work.
  */
-export const DEFAULT_SAVE_EVERY = '10m';
+export const DEFAULT_SAVE_EVERY = '5m';
 
 const UNITS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
