@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@cnnkit/export';
 import { BACKEND_NAMES, CnnkitError, type BackendName } from '@cnnkit/tensor-core';
 import { MAX_DEFAULT_WORKERS } from '@cnnkit/layers';
@@ -33,7 +32,11 @@ import {
   type InferBackend,
   type TrainBackend,
 } from './options.js';
+import { Interrupted } from './interrupted.js';
+import { DEFAULT_SAVE_EVERY, parseSaveEvery, type SaveEvery } from './save-every.js';
 import { UserError } from './user-error.js';
+import { guardWrite, isWriteFailure, WRITE_ERRNOS, writeFailure, type WriteErrno } from './write-failure.js';
+import { writeFileAtomic } from './atomic.js';
 
 export { UserError } from './user-error.js';
 
@@ -78,7 +81,20 @@ function buildProgram(io: CliIo): Command {
     .action(async (data: string, opts: { json?: boolean; quarantine?: string }) => {
       const { report, moved } = await checkCommand(data, opts);
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheck(data, report)}\n`);
-      if (moved !== null && (moved.moved.length > 0 || moved.failed.length > 0)) err(`${formatQuarantine(moved)}\n`);
+      const full = moved?.failed.map((f) => f.reason).find((r): r is WriteErrno => (WRITE_ERRNOS as readonly string[]).includes(r));
+      // For a full disk the one error line below stands for the files not moved.
+      const listed = moved === null ? null : full === undefined ? moved : { moved: moved.moved, failed: [] };
+      if (listed !== null && (listed.moved.length > 0 || listed.failed.length > 0)) err(`${formatQuarantine(listed)}\n`);
+      if (moved !== null && full !== undefined) {
+        const failure = await writeFailure(Object.assign(new Error(full), { code: full }), {
+          operation: 'check',
+          what: `${moved.failed.length} broken file(s) into the quarantine`,
+          path: opts.quarantine!,
+          intact: () => `the files not moved are still in "${data}", unchanged, and no partial copy is left in the quarantine`,
+          next: 'then run the command again',
+        });
+        throw failure;
+      }
       if (moved !== null && moved.failed.length > 0) throw new UserError(`check: ${moved.failed.length} broken file(s) could not be moved to "${opts.quarantine}"; see the lines above`);
     });
 
@@ -115,11 +131,16 @@ function buildProgram(io: CliIo): Command {
       `wasm and cpu: worker threads training data-parallel, one backend instance each (default: the cores, at most ${MAX_DEFAULT_WORKERS}; 1 = this thread only)`,
       positiveInt('--workers'),
     )
+    .addOption(
+      new Option('--save-every <when>', 'also checkpoint inside epochs: every N steps, or a time such as 90s, 10m, 1h; "epoch" for epoch ends only (Ctrl-C always checkpoints)')
+        .argParser(parseSaveEvery)
+        .default(parseSaveEvery(DEFAULT_SAVE_EVERY), DEFAULT_SAVE_EVERY),
+    )
     .option('--resume', 'continue the run in --out from its newest checkpoint')
-    .action(async (data: string, opts: TrainConfig & { out: string; backend: FitBackend; workers?: number; resume?: boolean; optimizer: OptimizerFlag }, cmd: Command) => {
+    .action(async (data: string, opts: TrainConfig & { out: string; backend: FitBackend; workers?: number; resume?: boolean; optimizer: OptimizerFlag; saveEvery: SaveEvery }, cmd: Command) => {
       const keys: (keyof TrainConfig)[] = ['imageSize', 'batchSize', 'epochs', 'validationSplit', 'seed', 'augment', 'model', 'optimizer', 'lr'];
       const explicit = new Set(keys.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-      const result = await trainCommand(data, { ...opts, resume: opts.resume === true, explicit, progress: io.progress, log });
+      const result = await trainCommand(data, { ...opts, resume: opts.resume === true, explicit, progress: io.progress, log, catchSignals: true });
       out(`${formatTrain(result)}\n`);
     });
 
@@ -137,7 +158,10 @@ function buildProgram(io: CliIo): Command {
     .action(async (model: string, data: string, opts: { json?: boolean; backend: InferBackend; validationSplit: number; seed: number; batchSize: number; out?: string }) => {
       if (opts.out !== undefined) await writableFile('evaluate', '--out', opts.out);
       const report = await evaluateCommand(model, data, { ...opts, openOnnx: (path) => openOnnxPredictor('evaluate', path) });
-      if (opts.out !== undefined) await writeConfusionPng(opts.out, report);
+      if (opts.out !== undefined) {
+        const context = { operation: 'evaluate', what: 'the confusion matrix picture', path: opts.out, intact: () => 'nothing was written under that name', next: 'then run the command again' };
+        await guardWrite(context, () => writeConfusionPng(opts.out!, report));
+      }
       out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEvaluate(report)}\n`);
     });
 
@@ -223,8 +247,9 @@ function buildProgram(io: CliIo): Command {
       const doc = JSON.stringify({ results }, null, 2);
       if (opts.out) {
         try {
-          await writeFile(opts.out, `${doc}\n`);
+          await writeFileAtomic(opts.out, `${doc}\n`);
         } catch (e) {
+          if (isWriteFailure(e)) throw await writeFailure(e, { operation: 'bench', what: 'the results', path: opts.out, intact: () => 'nothing was written under that name', next: 'then run the command again' });
           throw new UserError(`bench: cannot write --out "${opts.out}": ${(e as NodeJS.ErrnoException).code ?? String(e)}; choose a writable path`);
         }
       }
@@ -254,6 +279,18 @@ export async function main(
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0; // --help, --version
       io.err(`cnnkit: ${error.message.replace(/^error: /, '')}\n`);
+      return 1;
+    }
+    if (error instanceof Interrupted) {
+      io.err(`cnnkit: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (isWriteFailure(error)) {
+      // A write no command wrapped: still one line, never a stack trace for a full disk.
+      // (A failed write(2) names no path; rename, open and mkdir do.)
+      const context = { operation: argv[0] ?? 'cnnkit', what: 'a file', path: error.path ?? '', intact: () => 'files written before it are intact', next: 'then run the command again' };
+      const failure = await writeFailure(error, context);
+      io.err(`cnnkit: ${error.path === undefined ? failure.message.replace('cannot write a file "": ', 'a write failed: ') : failure.message}\n`);
       return 1;
     }
     if (error instanceof UserError || error instanceof CnnkitError) {

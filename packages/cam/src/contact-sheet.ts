@@ -20,11 +20,40 @@ export interface ContactSheetOptions extends OverlayOptions {
   /** Each picture is fitted into a square of this many pixels. Default 180. */
   cellSize?: number;
   font?: TitleFont;
+  /** The model's class names in label order: overlays are titled `cat: 97.3%`, as `cnnkit preview` titles by class name. */
+  classNames?: readonly string[];
+}
+
+/**
+ * The titles of a contact sheet, two per item: its `title` above the original, and
+ * the predicted class's name (or `class N` without names) and probability above the overlay.
+ *
+ * @example
+ * ```ts
+ * contactSheetTitles([{ image, cam, title: 'cat.1.jpg' }], ['cat', 'dog']); // ['cat.1.jpg', 'cat: 97.3%']
+ * ```
+ */
+export function contactSheetTitles(items: readonly Pick<ContactSheetItem, 'cam' | 'title'>[], classNames?: readonly string[]): string[] {
+  return items.flatMap((item) => [item.title, camTitle(item.cam, classNames)]);
+}
+
+/**
+ * A CAM's predicted class and probability as a picture's title: `cat: 97.3%` (or
+ * `class 1: 97.3%` without a name for that index).
+ *
+ * @example
+ * ```ts
+ * await writeOverlay('cam/cat.png', image, cam, { title: camTitle(cam, ['cat', 'dog']) });
+ * ```
+ */
+export function camTitle(cam: Pick<CamResult, 'classIndex' | 'score'>, classNames?: readonly string[]): string {
+  return `${classNames?.[cam.classIndex] ?? `class ${cam.classIndex}`}: ${(cam.score * 100).toFixed(1)}%`;
 }
 
 /**
  * One PNG with, for each item, the original image and its heatmap overlay side by
- * side, titled (the original with `title`, the overlay with the class and score).
+ * side, titled (the original with `title`, the overlay with the class name, or
+ * `class N` without `classNames`, and its probability).
  * Drawn by `@cnnkit/data`'s `previewGrid`, written atomically.
  *
  * @example
@@ -38,11 +67,8 @@ export async function contactSheet(items: readonly ContactSheetItem[], options: 
   if (items.length === 0) throw new CnnkitError('BAD_OPTION', 'contactSheet: expected at least one item, received none');
   const { previewGrid } = await loadPeer('@cnnkit/data', () => import('@cnnkit/data'));
   const samples: RawImage[] = [];
-  const titles: string[] = [];
-  for (const item of items) {
-    samples.push(item.image, await overlayPixels(item.image, item.cam, options));
-    titles.push(item.title, `class ${item.cam.classIndex}: ${(item.cam.score * 100).toFixed(1)}%`);
-  }
+  for (const item of items) samples.push(item.image, await overlayPixels(item.image, item.cam, options));
+  const titles = contactSheetTitles(items, options.classNames);
   let result: PreviewGridResult | undefined;
   await writeAtomic(options.out, async (tmp) => {
     result = await previewGrid(samples, {

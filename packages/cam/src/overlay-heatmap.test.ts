@@ -69,6 +69,21 @@ describe('writeOverlay and contactSheet', () => {
     expect(await readdir(join(dir, 'nested'))).toEqual(['overlay.png']);
   });
 
+  it('writeOverlay with a title writes a titled card: the overlay at its own size under a title strip', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cnnkit-cam-'));
+    dirs.push(dir);
+    const plain = join(dir, 'plain.png');
+    const titled = join(dir, 'titled.png');
+    await writeOverlay(plain, image, cam);
+    await writeOverlay(titled, image, cam, { title: 'dog: 90.0%', font: 'bitmap' });
+    const [a, b] = [await sharp(plain).metadata(), await sharp(titled).metadata()];
+    // previewGrid's card: the picture fitted in a square of its larger side, padding around, a title strip above.
+    expect(b.width!).toBeGreaterThanOrEqual(Math.max(W, H));
+    expect(b.height! - b.width!).toBeGreaterThan(0);
+    expect([a.width, a.height]).toEqual([W, H]);
+    expect((await readdir(dir)).sort()).toEqual(['plain.png', 'titled.png']);
+  });
+
   it.runIf(process.platform === 'linux')('writeOverlay under /proc rejects promptly (Node 20\'s recursive mkdir would never settle there)', async () => {
     const settled = await Promise.race([
       writeOverlay('/proc/self/cnnkit-cam/run/overlay.png', image, cam).then(

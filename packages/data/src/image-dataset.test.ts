@@ -163,6 +163,19 @@ describe('imageDatasetFromDirectory', () => {
     expect(await files(b)).toEqual(a1);
   });
 
+  it('seekEpoch(epoch, step) starts at that batch without decoding the ones before it, once', async () => {
+    const a = await imageDatasetFromDirectory(clean(), { imageSize: [2, 2], batchSize: 7, seed: 9, validate: false });
+    const whole = await collect(a.arrays());
+    const b = await imageDatasetFromDirectory(clean(), { imageSize: [2, 2], batchSize: 7, seed: 9, validate: false });
+    b.seekEpoch(0, 2);
+    const rest = await collect(b.arrays());
+    expect(rest.map((x) => x.files)).toEqual(whole.slice(2).map((x) => x.files));
+    expect(b.stats.decodes).toBe(whole.slice(2).reduce((k, x) => k + x.files.length, 0));
+    // The step applies to one iteration: the next epoch starts at its first batch.
+    expect((await collect(b.arrays()))[0].files).toHaveLength(7);
+    expect(() => b.seekEpoch(1, -1)).toThrow('ImageDataset.seekEpoch: expected step a non-negative integer, received -1');
+  });
+
   it('with a memory cache, the second epoch does not decode and gives identical pixels', async () => {
     const ds = await imageDatasetFromDirectory(clean(), { imageSize: [4, 4], batchSize: 8, seed: 5, cache: 'memory', validate: false });
     const byFile = (batches: ArrayBatch[]) =>

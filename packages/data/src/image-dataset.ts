@@ -117,6 +117,7 @@ export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D
   readonly #source: ImageSource;
   readonly #settings: DatasetSettings;
   #epoch = 0;
+  #startStep = 0;
 
   /** @internal built by {@link imageDatasetFromDirectory} */
   constructor(source: ImageSource, classNames: readonly string[], files: string[], labels: Int32Array, report: CheckReport, settings: DatasetSettings) {
@@ -148,12 +149,19 @@ export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D
     return this.#epoch;
   }
 
-  /** Makes the next iteration produce epoch `epoch`'s order (to resume a run). */
-  seekEpoch(epoch: number): void {
+  /**
+   * Makes the next iteration produce epoch `epoch`'s order (to resume a run), from its
+   * batch `step` on (to resume inside an epoch; the batches before it are not decoded).
+   */
+  seekEpoch(epoch: number, step = 0): void {
     if (!Number.isInteger(epoch) || epoch < 0) {
       throw new CnnkitError('BAD_OPTION', `ImageDataset.seekEpoch: expected a non-negative integer, received ${epoch}`);
     }
+    if (!Number.isInteger(step) || step < 0) {
+      throw new CnnkitError('BAD_OPTION', `ImageDataset.seekEpoch: expected step a non-negative integer, received ${step}`);
+    }
     this.#epoch = epoch;
+    this.#startStep = step;
   }
 
   /** The file order of epoch `epoch`, as indices into `filePaths`. */
@@ -173,11 +181,13 @@ export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D
    */
   arrays(): AsyncIterable<ArrayBatch> {
     const epoch = this.#epoch++;
-    return { [Symbol.asyncIterator]: () => this.#batches(epoch) };
+    const step = this.#startStep;
+    this.#startStep = 0;
+    return { [Symbol.asyncIterator]: () => this.#batches(epoch, step) };
   }
 
-  async *#batches(epoch: number): AsyncGenerator<ArrayBatch, void, undefined> {
-    const order = this.order(epoch);
+  async *#batches(epoch: number, step: number): AsyncGenerator<ArrayBatch, void, undefined> {
+    const order = this.order(epoch).slice(step * (this.#settings.batchSize ?? 1));
     const n = order.length;
     const bs = this.#settings.batchSize ?? 1;
     const bytes = this.#source.bytesPerImage;

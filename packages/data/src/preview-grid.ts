@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import sharp, { type OverlayOptions } from 'sharp';
 import { renderBitmapText } from './bitmap-font.js';
@@ -152,7 +153,17 @@ export async function previewGrid(samples: readonly (RawImage | string)[], optio
       }
     }
   });
+  const png = await sharp({ create: { width, height, channels: 3, background: WHITE } }).composite(layers).png().toBuffer();
+  // Written by Node, not by libvips: a full disk is then an errno the caller can report,
+  // and the temporary file and rename leave no half-written PNG under its name.
   await mkdir(dirname(options.out), { recursive: true });
-  await sharp({ create: { width, height, channels: 3, background: WHITE } }).composite(layers).png().toFile(options.out);
+  const tmp = join(dirname(options.out), `.${basename(options.out)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, png);
+    await rename(tmp, options.out);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
   return { out: options.out, width, height, font };
 }

@@ -30,7 +30,13 @@ async function moveNoClobber(from: string, to: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
-    await copyFile(from, to, constants.COPYFILE_EXCL);
+    try {
+      await copyFile(from, to, constants.COPYFILE_EXCL);
+    } catch (copyError) {
+      // A copy cut short (a full disk) must not stay in the quarantine as if moved; EEXIST means `to` is not ours.
+      if ((copyError as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(to).catch(() => undefined);
+      throw copyError;
+    }
     if (!(await sameBytes(from, to))) {
       await unlink(to);
       throw new Error(`copy to "${to}" did not verify; the original was left in place`);

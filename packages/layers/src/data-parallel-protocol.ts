@@ -46,7 +46,14 @@ export type ToWorker =
       /** The main model's layer streams (dropout): each worker forks its own from them. */
       streams: Record<string, RngState>;
     }
-  | { type: 'step'; xs: PackedTensor[]; ys: PackedTensor[]; classWeight: Record<number, number> | undefined }
+  | {
+      type: 'step';
+      /** The step's index in the epoch: each step's dropout streams are forked from it, so an epoch can resume at any step. */
+      step: number;
+      xs: PackedTensor[];
+      ys: PackedTensor[];
+      classWeight: Record<number, number> | undefined;
+    }
   | {
       type: 'apply';
       /** Averaged gradients of the trainable weights that have one (`present`), concatenated. */

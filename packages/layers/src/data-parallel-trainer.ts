@@ -344,7 +344,7 @@ export class DataParallelTrainer implements TrainingEngine {
    * Starts the workers if needed and sends them the model's weights, the optimizer's
    * state and the layers' random streams.
    */
-  async begin(): Promise<void> {
+  async begin(startStep = 0): Promise<void> {
     await this.start();
     this.#check();
     const weights = concatValues(this.model.namedWeights().map((w) => w.variable));
@@ -358,7 +358,7 @@ export class DataParallelTrainer implements TrainingEngine {
     );
     for (const r of replies) expectReply(r, 'loaded');
     this.#loaded = true;
-    this.#steps = 0;
+    this.#steps = startStep;
   }
 
   /**
@@ -382,12 +382,12 @@ export class DataParallelTrainer implements TrainingEngine {
     const [xv, yv] = [xs.map(read), ys.map(read)];
     const shards = sizes.map((size, i) => (size === 0 ? null : { xs: xv.map((t) => cut(t, starts[i], size)), ys: yv.map((t) => cut(t, starts[i], size)) }));
     if (!this.#loaded) await this.begin();
-    this.#steps++;
+    const index = this.#steps++;
     const active = this.#links.filter((_, i) => shards[i] !== null);
     const pending = active.map((link) => {
       const shard = shards[link.index]!;
       const transfer = [...shard.xs, ...shard.ys].map((p) => p.data.buffer as ArrayBuffer);
-      return link.request({ type: 'step', xs: shard.xs, ys: shard.ys, classWeight }, transfer);
+      return link.request({ type: 'step', step: index, xs: shard.xs, ys: shard.ys, classWeight }, transfer);
     });
     const posted = performance.now();
     const replies = (await Promise.all(pending)).map((r) => expectReply(r, 'gradients'));
@@ -452,6 +452,26 @@ export class DataParallelTrainer implements TrainingEngine {
    */
   async end(): Promise<void> {
     if (!this.#loaded) return;
+    const drawn = await this.#writeBack();
+    for (const name of drawn) {
+      const rng = this.model.rngFor(name);
+      rng.setState(rng.fork('data-parallel/next-epoch').getState());
+    }
+    this.#loaded = false;
+  }
+
+  /**
+   * Writes the replicas' weights and optimizer state into the model inside an epoch
+   * (for a backup); the workers go on as they were. The model's streams are left at
+   * the epoch's start: the workers fork each step's masks from them and the step index.
+   */
+  async sync(): Promise<void> {
+    if (!this.#loaded) return;
+    await this.#writeBack();
+  }
+
+  /** Copies worker 1's weights and optimizer state into the model; returns the streams the workers drew from. */
+  async #writeBack(): Promise<string[]> {
     this.#check();
     const fromWorkers = this.update === 'workers';
     const m = expectReply(await this.#links[0].request({ type: 'state', weights: fromWorkers }), 'state');
@@ -472,11 +492,7 @@ export class DataParallelTrainer implements TrainingEngine {
         tf.dispose([...values.values(), ...slots.values()]);
       }
     }
-    for (const name of m.streams) {
-      const rng = this.model.rngFor(name);
-      rng.setState(rng.fork('data-parallel/next-epoch').getState());
-    }
-    this.#loaded = false;
+    return m.streams;
   }
 
   /**

@@ -34,8 +34,15 @@ async function importExport(module: string, name: string, what: string): Promise
   return mod[name];
 }
 
-/** This worker's own streams, forked from the main model's (so each worker draws different dropout masks). */
+/**
+ * This worker's own streams, forked from the main model's for this worker and step (so
+ * each worker draws different dropout masks, and step k's masks depend on nothing drawn
+ * before it: a run resumed at step k draws what the uninterrupted run drew).
+ */
 const streams = new Map<string, Rng>();
+let stepIndex = 0;
+/** Streams drawn from since the last load (the main thread advances those at the epoch's end). */
+const drawn = new Set<string>();
 let model: Model;
 let baseRngFor: (name: string) => Rng;
 
@@ -49,8 +56,9 @@ async function setup(): Promise<void> {
   model.rngFor = (name: string): Rng => {
     let rng = streams.get(name);
     if (rng === undefined) {
-      rng = baseRngFor(name).fork(`data-parallel/${init.index}/${init.workers}`);
+      rng = baseRngFor(name).fork(`data-parallel/${init.index}/${init.workers}/${stepIndex}`);
       streams.set(name, rng);
+      drawn.add(name);
     }
     return rng;
   };
@@ -78,6 +86,7 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
     for (const t of slots.values()) t.dispose();
   }
   streams.clear();
+  drawn.clear();
   for (const [name, state] of Object.entries(m.streams)) baseRngFor(name).setState(state as RngState);
   post({ type: 'loaded' });
 }
@@ -87,6 +96,8 @@ let applyMs = 0;
 
 async function step(m: Extract<ToWorker, { type: 'step' }>): Promise<void> {
   const started = performance.now();
+  stepIndex = m.step;
+  streams.clear();
   const xs = m.xs.map(unpack);
   const ys = m.ys.map(unpack);
   try {
@@ -140,7 +151,7 @@ function state(m: Extract<ToWorker, { type: 'state' }>): void {
   const slots = [...s.slots].map(([key, t]) => ({ key, shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }));
   tf.dispose([...s.slots.values()]);
   const weights = m.weights ? concatValues(model.namedWeights().map((w) => w.variable)) : null;
-  post({ type: 'state', weights, iterations: s.iterations, slots, streams: [...streams.keys()] }, [
+  post({ type: 'state', weights, iterations: s.iterations, slots, streams: [...drawn] }, [
     ...(weights === null ? [] : [weights.buffer as ArrayBuffer]),
     ...slots.map((x) => x.data.buffer as ArrayBuffer),
   ]);

@@ -34,6 +34,7 @@ export { AdamW, type AdamWArgs } from './optimizers/adamw.js';
 export { createOptimizer, type OptimizerSpec } from './optimizers/create-optimizer.js';
 export { nonFiniteWeight, trainStep, type Batch, type CompileArgs, type DataSource, type EvaluateOptions, type FitOptions } from './training.js';
 export type { EngineStepResult, TrainingEngine } from './training-engine.js';
+export type { BackupOptions, EpochProgress } from './epoch-progress.js';
 export {
   DataParallelTrainer,
   MAX_DEFAULT_WORKERS,

@@ -18,6 +18,16 @@ export interface Metric {
   update(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classes: number, sampleWeight?: ArrayLike<number>): void;
   result(): number;
   reset(): void;
+  /** The running totals as plain numbers, so a checkpoint written inside an epoch resumes its metrics exactly. */
+  getState(): number[];
+  /** Restores totals from `getState` of a metric of the same kind. */
+  setState(state: readonly number[]): void;
+}
+
+function checkState(metric: string, state: readonly number[], length: number): void {
+  if (!Array.isArray(state) || state.length !== length || state.some((v) => typeof v !== 'number')) {
+    throw new CnnkitError('INVALID_ARGUMENT', `${metric}.setState: expected ${length} numbers, received ${describe(state)}`);
+  }
 }
 
 export function resolveMetricName(name: unknown): MetricName {
@@ -107,6 +117,15 @@ export class Accuracy implements Metric {
     this.#correct = 0;
     this.#total = 0;
   }
+
+  getState(): number[] {
+    return [this.#correct, this.#total];
+  }
+
+  setState(state: readonly number[]): void {
+    checkState(this.name, state, 2);
+    [this.#correct, this.#total] = state;
+  }
 }
 
 /** Keras `Precision` / `Recall` at threshold 0.5, over every prediction value. */
@@ -138,6 +157,15 @@ export class PrecisionRecall implements Metric {
 
   reset(): void {
     this.#tp = this.#fp = this.#fn = 0;
+  }
+
+  getState(): number[] {
+    return [this.#tp, this.#fp, this.#fn];
+  }
+
+  setState(state: readonly number[]): void {
+    checkState(this.name, state, 3);
+    [this.#tp, this.#fp, this.#fn] = state;
   }
 }
 
@@ -201,6 +229,16 @@ export class Auc implements Metric {
 
   reset(): void {
     for (const a of [this.#tp, this.#fp, this.#tn, this.#fn]) a.fill(0);
+  }
+
+  getState(): number[] {
+    return [this.#tp, this.#fp, this.#tn, this.#fn].flatMap((a) => [...a]);
+  }
+
+  setState(state: readonly number[]): void {
+    const n = this.thresholds.length;
+    checkState(this.name, state, 4 * n);
+    [this.#tp, this.#fp, this.#tn, this.#fn].forEach((a, i) => a.set(state.slice(i * n, (i + 1) * n)));
   }
 }
 

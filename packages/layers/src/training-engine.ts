@@ -21,7 +21,14 @@ export interface EngineStepResult {
  */
 export interface TrainingEngine {
   readonly name: string;
-  begin(): void | Promise<void>;
+  /** `startStep`: the batches of this epoch already trained (a run resumed inside an epoch). */
+  begin(startStep?: number): void | Promise<void>;
   step(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): Promise<EngineStepResult>;
   end(): void | Promise<void>;
+  /**
+   * Writes the weights and optimizer state into the model inside an epoch (for a
+   * backup), leaving the engine as it was, so training on is unchanged by it.
+   * Without it fit calls `end()` then `begin(step)`.
+   */
+  sync?(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { createOptimizer, type OptimizerSpec } from './optimizers/create-optimiz
 import type { Optimizer } from './optimizers/optimizer.js';
 import { formatKerasShape } from './shape.js';
 import type { TrainingEngine } from './training-engine.js';
+import { checkEpochProgress, type BackupOptions, type EpochProgress } from './epoch-progress.js';
 
 /** One batch: inputs and labels, under any of the names cnnkit's data packages use. */
 export type Batch =
@@ -20,14 +21,16 @@ export type Batch =
  * Training or evaluation data:
  * - batches from an (async) iterable — iterated once per epoch, so it must be
  *   re-iterable (an array, or an object whose `[Symbol.asyncIterator]()` starts over),
- *   or a function `(epoch) => iterable` that returns a fresh one;
+ *   or a function `(epoch, startStep) => iterable` that returns a fresh one (starting
+ *   at batch `startStep` when fit resumes inside an epoch; a function declared without
+ *   that second parameter gets its first `startStep` batches read and dropped);
  * - whole tensors `[x, y]` or `{ x, y }`, cut into `batchSize` batches (shuffled per
  *   epoch with the model's seed when `shuffle` is on).
  */
 export type DataSource =
   | AsyncIterable<Batch>
   | Iterable<Batch>
-  | ((epoch: number) => AsyncIterable<Batch> | Iterable<Batch>)
+  | ((epoch: number, startStep: number) => AsyncIterable<Batch> | Iterable<Batch>)
   | { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] }
   | readonly [tf.Tensor, tf.Tensor];
 
@@ -82,6 +85,18 @@ export interface FitOptions {
    * model's tfjs backend; the loop, callbacks and checkpoints stay the same.
    */
   engine?: TrainingEngine;
+  /**
+   * Continues inside epoch `initialEpoch` from a checkpoint written there (its
+   * progress): the remaining batches only, and the loss and metrics carried on.
+   */
+  initialProgress?: EpochProgress;
+  /** Backups written inside epochs (see `BackupOptions`). */
+  backup?: BackupOptions;
+  /**
+   * Aborting it stops training once the step in progress finishes: a backup is
+   * written (when `backup` is given) and fit rejects with a CnnkitError `INTERRUPTED`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Validates and stores the training configuration (see `Model.compile`). */
@@ -126,7 +141,7 @@ interface Epoch {
 }
 
 /** The batches of one epoch, and whether the loop owns (disposes) them. */
-function epochBatches(data: DataSource, epoch: number, model: Model, batchSize: number, shuffle: boolean, operation: string): Epoch {
+function epochBatches(data: DataSource, epoch: number, model: Model, batchSize: number, shuffle: boolean, operation: string, startStep = 0): Epoch {
   const whole = wholeTensors(data);
   if (whole !== null) {
     const n = whole.x[0].shape[0];
@@ -137,7 +152,7 @@ function epochBatches(data: DataSource, epoch: number, model: Model, batchSize: 
     const order = shuffle ? createRng(model.seed).fork(`shuffle/${epoch}`).permutation(n) : null;
     const steps = Math.ceil(n / batchSize);
     function* generate() {
-      for (let s = 0; s < steps; s++) {
+      for (let s = startStep; s < steps; s++) {
         const start = s * batchSize;
         const size = Math.min(batchSize, n - start);
         if (order === null) {
@@ -152,11 +167,37 @@ function epochBatches(data: DataSource, epoch: number, model: Model, batchSize: 
     }
     return { batches: generate(), steps, owned: true };
   }
-  const source = typeof data === 'function' ? data(epoch) : data;
+  const seeks = typeof data === 'function' && data.length >= 2;
+  const source = typeof data === 'function' ? data(epoch, startStep) : data;
   if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
     throw new CnnkitError('INVALID_DATA', `${operation}: expected batches (an iterable or async iterable), whole tensors [x, y] or { x, y }, or a function returning batches; received ${describe(source)}`);
   }
-  return { batches: source as AsyncIterable<unknown>, steps: Array.isArray(source) ? source.length : null, owned: !Array.isArray(source) };
+  const owned = !Array.isArray(source);
+  const batches = seeks || startStep === 0 ? (source as AsyncIterable<unknown>) : dropFirst(source as AsyncIterable<unknown> | Iterable<unknown>, startStep, owned);
+  return { batches, steps: Array.isArray(source) ? source.length : null, owned };
+}
+
+/** The batches after the first `count` (which are disposed when the loop owns them): a source that cannot seek. */
+async function* dropFirst(batches: AsyncIterable<unknown> | Iterable<unknown>, count: number, owned: boolean): AsyncGenerator<unknown> {
+  let index = 0;
+  for await (const batch of batches) {
+    if (index++ >= count) {
+      yield batch;
+    } else if (owned) {
+      const { xs, ys } = normalizeBatch(batch, 'fit');
+      for (const t of [...xs, ...ys]) t.dispose();
+    }
+  }
+}
+
+/** Signals are delivered between macrotasks; a loop of resolved promises would never see one. */
+function yieldToEventLoop(): Promise<void> {
+  // setImmediate is Node's; a browser (which has no signals, but may abort) takes a timer.
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+function interrupted(epoch: number, step: number): CnnkitError {
+  return new CnnkitError('INTERRUPTED', `fit: stopped on request after epoch ${epoch + 1}, step ${step}`);
 }
 
 function wholeTensors(data: DataSource): { x: tf.Tensor[]; y: tf.Tensor[] } | null {
@@ -392,22 +433,69 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch });
   let lastLogs: Logs = {};
   let knownSteps: number | null = null;
+  const resume = options.initialProgress === undefined ? null : checkEpochProgress(options.initialProgress, 'fit');
+  if (resume !== null && resume.epoch !== initialEpoch) {
+    throw new CnnkitError('INVALID_ARGUMENT', `fit: initialProgress is for epoch ${resume.epoch}, but initialEpoch is ${initialEpoch}; pass the epoch the checkpoint was written in`);
+  }
+  const backup = options.backup;
+  const signal = options.signal;
   try {
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-      const { batches, steps, owned } = epochBatches(data, epoch, model, options.batchSize ?? 32, options.shuffle ?? true, 'fit');
+      const from = epoch === initialEpoch && resume !== null ? resume : null;
+      const startStep = from?.step ?? 0;
+      const { batches, steps, owned } = epochBatches(data, epoch, model, options.batchSize ?? 32, options.shuffle ?? true, 'fit', startStep);
       const dispose = options.disposeBatches ?? owned;
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, { epochs, steps: steps ?? knownSteps });
       for (const list of c.metrics) for (const m of list) m.reset();
-      await options.engine?.begin();
-      let lossSum = 0;
-      let seen = 0;
-      let step = 0;
+      if (from !== null) {
+        if (from.metrics.length !== c.metrics.length || from.metrics.some((list, i) => list.length !== c.metrics[i].length)) {
+          throw new CnnkitError('INVALID_ARGUMENT', `fit: initialProgress holds ${JSON.stringify(from.metrics.map((l) => l.length))} metric states per output, the model compiles ${JSON.stringify(c.metrics.map((l) => l.length))}`);
+        }
+        c.metrics.forEach((list, i) => list.forEach((m, j) => m.setState(from.metrics[i][j])));
+      }
+      await options.engine?.begin(startStep);
+      let lossSum = from?.lossSum ?? 0;
+      let seen = from?.seen ?? 0;
+      let step = startStep;
+      let savedAt = step;
+      let savedMs = performance.now();
+      const progress = (): EpochProgress => ({ epoch, step, lossSum, seen, metrics: c.metrics.map((list) => list.map((m) => m.getState())) });
+      const save = async () => {
+        // The engine holds the weights: the model gets them before anything reads it.
+        if (options.engine?.sync !== undefined) {
+          await options.engine.sync();
+        } else if (options.engine !== undefined) {
+          await options.engine.end();
+          await options.engine.begin(step);
+        }
+        await backup!.save(progress());
+        savedAt = step;
+        savedMs = performance.now();
+      };
       const reader = readAhead(batches);
       try {
+        if (signal?.aborted) {
+          if (backup !== undefined && startStep > 0) await save();
+          throw interrupted(epoch, step);
+        }
         for (;;) {
           const next = await reader.next();
           if (next.done) break;
           const { xs, ys } = normalizeBatch(next.value, 'fit');
+          // Backups are written only before a step that exists, never after the
+          // epoch's last one (its end writes the complete checkpoint instead).
+          const due =
+            backup !== undefined &&
+            step > savedAt &&
+            ((backup.everySteps !== undefined && step % backup.everySteps === 0) || (backup.everyMs !== undefined && performance.now() - savedMs >= backup.everyMs));
+          if (due) {
+            try {
+              await save();
+            } catch (error) {
+              if (dispose) for (const t of [...xs, ...ys]) t.dispose();
+              throw error;
+            }
+          }
           step++;
           let loss: number;
           try {
@@ -433,6 +521,13 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
           seen += n;
           const logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
           for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
+          if (signal !== undefined) {
+            await yieldToEventLoop();
+            if (signal.aborted) {
+              if (backup !== undefined) await save();
+              throw interrupted(epoch, step);
+            }
+          }
         }
       } catch (error) {
         await reader.abandon(dispose);

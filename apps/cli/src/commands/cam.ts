@@ -1,11 +1,12 @@
 import { basename, extname, join } from 'node:path';
 import { CAM_METHODS, computeCam, type CamMethod } from '@cnnkit/cam';
-import { contactSheet, writeOverlay, type ContactSheetItem } from '@cnnkit/cam/node';
+import { camTitle, contactSheet, writeOverlay, type ContactSheetItem } from '@cnnkit/cam/node';
 import { decodeImage, resizeImage } from '@cnnkit/data';
 import { tf } from '@cnnkit/tensor-core';
 import { inputSize, openModel, useBackend } from '../model-dir.js';
 import type { TrainBackend } from '../options.js';
 import { writableDir } from '../writable.js';
+import { guardWrite, type WriteContext } from '../write-failure.js';
 
 export { CAM_METHODS, type CamMethod };
 
@@ -55,6 +56,13 @@ export async function camCommand(
     const overlays: string[] = [];
     const items: ContactSheetItem[] = [];
     const used = new Set<string>();
+    const context = (what: string, path: string): WriteContext => ({
+      operation: 'cam',
+      what,
+      path,
+      intact: () => (overlays.length === 0 ? 'nothing was written under its name' : `the ${overlays.length} picture(s) before it are complete, and nothing was written under its name`),
+      next: 'then run the command again',
+    });
     for (const file of files) {
       const original = await decodeImage(file, { colorMode: 'rgb' });
       const small = await resizeImage(original, [h, w]);
@@ -66,18 +74,19 @@ export async function camCommand(
         x.dispose();
       }
       const out = join(options.out, overlayName(file, options.method, used));
-      await writeOverlay(out, original, cam);
+      // Titled as the preview grid titles its pictures: the class name and its probability.
+      await guardWrite(context('the CAM picture', out), () => writeOverlay(out, original, cam, { title: camTitle(cam, classNames) }));
       overlays.push(out);
       const className = classNames[cam.classIndex] ?? `class_${cam.classIndex}`;
-      // Titles are short (the grid truncates them): the predicted class; the file is in the overlay's name.
-      items.push({ image: original, cam, title: className });
+      // The original is titled with its file; the overlay with the class name and probability (contactSheetTitles).
+      items.push({ image: original, cam, title: basename(file) });
       const heatmap = Array.from({ length: cam.height }, (_, r) => Array.from(cam.heatmap.subarray(r * cam.width, (r + 1) * cam.width)));
       // computeCam's peak is in model-input pixels; the file may be larger (training stretches it to the input size).
       const peak: [number, number] = [Math.round((cam.peak[0] * original.height) / h), Math.round((cam.peak[1] * original.width) / w)];
       rows.push({ file, class: className, method: options.method, peak, heatmap });
     }
     const sheet = join(options.out, `cam-${options.method.replace('++', 'pp')}-sheet.png`);
-    await contactSheet(items, { out: sheet, cellSize: 160 });
+    await guardWrite(context('the contact sheet', sheet), () => contactSheet(items, { out: sheet, cellSize: 160, classNames }));
     return { rows, overlays, sheet };
   } finally {
     model.dispose();

@@ -2,6 +2,7 @@ import { exportAndVerify } from '@cnnkit/export';
 import { openModel, useBackend } from '../model-dir.js';
 import type { TrainBackend } from '../options.js';
 import { writableFile } from '../writable.js';
+import { guardWrite } from '../write-failure.js';
 
 export interface ExportResult {
   out: string;
@@ -23,8 +24,10 @@ export async function exportCommand(modelPath: string, options: { out: string; o
   const backend = await useBackend(options.backend, 'infer');
   const { model, classNames } = await openModel('export', modelPath);
   try {
-    const { bytes, verification } = await exportAndVerify(model, options.out, { classNames, opset: options.opset });
-    return { out: options.out, bytes: bytes.length, opset: options.opset, maxAbsDiff: verification.maxAbsDiff, tolerance: verification.tolerance, backend };
+    const bytes = model.namedWeights().reduce((n, w) => n + w.variable.size * 4, 0);
+    const context = { operation: 'export', what: 'the ONNX model', path: options.out, bytes, intact: () => 'nothing was written under that name (a file there before is unchanged)', next: 'then run the command again' };
+    const { bytes: written, verification } = await guardWrite(context, () => exportAndVerify(model, options.out, { classNames, opset: options.opset }));
+    return { out: options.out, bytes: written.length, opset: options.opset, maxAbsDiff: verification.maxAbsDiff, tolerance: verification.tolerance, backend };
   } finally {
     model.dispose();
   }

@@ -6,6 +6,7 @@ import { createRng } from '@cnnkit/tensor-core';
 import { checkDataFolder } from '../data-folder.js';
 import { useBackend } from '../model-dir.js';
 import { writableFile } from '../writable.js';
+import { guardWrite } from '../write-failure.js';
 
 export interface PreviewOptions {
   out: string;
@@ -55,17 +56,20 @@ export async function previewCommand(data: string, options: PreviewOptions): Pro
   await checkDataFolder('preview', data, 1);
   await writableFile('preview', '--out', options.out);
   const [h, w] = options.imageSize;
+  const context = { operation: 'preview', what: 'the preview grid', path: options.out, intact: () => 'nothing was written under that name (a file there before is unchanged)', next: 'then run the command again' };
   if (layers === null) {
     const picked = await sampleImages(data, 9, options.imageSize, options.seed);
-    const grid = await previewGrid(picked.map((p) => p.image), { out: options.out, titles: picked.map((p) => p.className), cellSize: Math.max(h, w) });
+    const grid = await guardWrite(context, () => previewGrid(picked.map((p) => p.image), { out: options.out, titles: picked.map((p) => p.className), cellSize: Math.max(h, w) }));
     return { ...grid, files: picked.map((p) => p.file) };
   }
   const [one] = await sampleImages(data, 1, options.imageSize, options.seed);
   await useBackend('auto', 'infer');
   const copies = await augmentedPreviews(one.image.data, [h, w, 3], augmentation(layers, { seed: options.seed }), { count: 9, seed: options.seed });
-  const grid = await previewGrid(
-    copies.map((data) => ({ data, width: w, height: h, channels: 3 })),
-    { out: options.out, titles: copies.map((_, i) => `${one.className} #${i + 1}`), cellSize: Math.max(h, w) },
+  const grid = await guardWrite(context, () =>
+    previewGrid(
+      copies.map((data) => ({ data, width: w, height: h, channels: 3 })),
+      { out: options.out, titles: copies.map((_, i) => `${one.className} #${i + 1}`), cellSize: Math.max(h, w) },
+    ),
   );
   return { ...grid, files: [one.file] };
 }

@@ -1,5 +1,6 @@
 import { writeSampleData, type SampleDataResult } from '@cnnkit/data';
 import { writableDir } from '../writable.js';
+import { guardWrite } from '../write-failure.js';
 
 export interface SampleDataCommandOptions {
   seed: number;
@@ -12,7 +13,8 @@ export interface SampleDataCommandOptions {
  */
 export async function sampleDataCommand(out: string, options: SampleDataCommandOptions): Promise<SampleDataResult> {
   await writableDir('sample-data', 'OUT', out);
-  return writeSampleData(out, { seed: options.seed, perClass: options.perClass });
+  const context = { operation: 'sample-data', what: 'the sample images into', path: out, intact: () => 'the images written before it are complete', next: 'then run the command again with a new or empty OUT' };
+  return guardWrite(context, () => writeSampleData(out, { seed: options.seed, perClass: options.perClass }));
 }
 
 /** The human-readable lines `sample-data` prints. */

@@ -5,6 +5,7 @@ import { imageDatasetFromDirectory, type ImageDataset, type CacheOption } from '
 import {
   createDataParallelTrainer,
   defaultWorkerCount,
+  type EpochProgress,
   modelFromJson,
   saveCheckpoint,
   saveModel,
@@ -21,11 +22,17 @@ import { writeFileAtomic } from '../atomic.js';
 import { cliRegistry } from '../backend-registry.js';
 import { writeCurves } from '../curves.js';
 import { checkDataFolder } from '../data-folder.js';
+import { checkpointBytes, checkRoomForRun, KEPT_CHECKPOINTS } from '../disk-space.js';
+import { Interrupted } from '../interrupted.js';
 import { useBackend } from '../model-dir.js';
 import type { FitBackend } from '../options.js';
-import { latestCheckpoint, listCheckpoints, pruneCheckpoints, runPaths } from '../run-dir.js';
+import { describeCheckpoint, latestCheckpoint, listCheckpoints, pruneCheckpoints, removeLeftovers, runPaths } from '../run-dir.js';
+import { lockRun } from '../run-lock.js';
+import type { SaveEvery } from '../save-every.js';
+import { catchStopSignals, signalExitCode } from '../stop-signals.js';
 import { UserError } from '../user-error.js';
 import { writableDir } from '../writable.js';
+import { guardWrite } from '../write-failure.js';
 
 /** The `--optimizer` names and the optimizer classes they create (Keras 3 defaults besides the learning rate). */
 export const OPTIMIZERS = { rmsprop: 'RMSprop', adam: 'Adam', adamw: 'AdamW', sgd: 'SGD' } as const satisfies Record<string, OptimizerName>;
@@ -61,6 +68,10 @@ export interface TrainOptions extends TrainConfig {
   /** Progress bars and log lines (stderr). */
   progress: NodeJS.WritableStream;
   log: (line: string) => void;
+  /** Checkpoints inside epochs (`--save-every`); default: only at each epoch's end. */
+  saveEvery?: SaveEvery;
+  /** Ctrl-C and SIGTERM stop after the step in progress with a checkpoint (the `train` command; not a library caller). */
+  catchSignals?: boolean;
 }
 
 export interface TrainResult {
@@ -137,10 +148,12 @@ function divergedError(what: string, epoch: number, config: TrainConfig, run: st
 
 
 /**
- * Writes a checkpoint after every epoch (atomic files, state last), then
- * history.json and curves.png, keeping the history of the epochs before a resume.
- * An epoch whose losses or weights are not finite stops training before anything
- * of it is written, so every checkpoint left is a usable one.
+ * Writes a checkpoint after every epoch (a folder renamed into place whole), then
+ * history.json and curves.png, keeping the history of the epochs before a resume;
+ * `backup` writes one inside an epoch. An epoch whose losses or weights are not
+ * finite stops training before anything of it is written, so every checkpoint left
+ * is a usable one. A write the user can fix (a full disk) fails in one line that
+ * names the newest checkpoint left.
  */
 class RunCheckpoint implements Callback {
   #model: Model | null = null;
@@ -149,10 +162,40 @@ class RunCheckpoint implements Callback {
     private readonly history: Record<string, number[]>,
     private readonly metadata: { classNames: string[]; training: Record<string, unknown> },
     private readonly config: TrainConfig,
+    private readonly next: string,
   ) {}
 
   setModel(model: Model): void {
     this.#model = model;
+  }
+
+  #context(what: string, path: string, bytes?: number) {
+    return { operation: 'train', what, path, bytes, intact: () => intactCheckpoint(this.run), next: this.next };
+  }
+
+  async #checkpoint(dir: string, options: { epoch: number; progress?: EpochProgress }): Promise<void> {
+    const model = this.#model!;
+    await guardWrite(this.#context('checkpoint', dir, checkpointBytes(model, OPTIMIZERS[this.config.optimizer])), () =>
+      saveCheckpoint(model, dir, { ...options, history: this.history, metadata: this.metadata }),
+    );
+    await pruneCheckpoints(this.run, KEPT_CHECKPOINTS);
+  }
+
+  /** A checkpoint inside epoch `progress.epoch` (fit's backup). */
+  async backup(progress: EpochProgress): Promise<void> {
+    await this.#checkpoint(runPaths(this.run).stepCheckpoint(progress.epoch + 1, progress.step), { epoch: progress.epoch, progress });
+  }
+
+  async writeHistory(): Promise<void> {
+    const paths = runPaths(this.run);
+    await guardWrite(this.#context('the training history', paths.history), () => writeFileAtomic(paths.history, `${JSON.stringify(this.history, null, 2)}\n`));
+    await guardWrite(this.#context('the training curves', paths.curves), () => writeCurves(paths.curves, this.history));
+  }
+
+  async writeModel(model: Model, metadata: Parameters<typeof saveModel>[2]): Promise<void> {
+    const dir = runPaths(this.run).model;
+    const bytes = model.namedWeights().reduce((n, w) => n + w.variable.size * 4, 0);
+    await guardWrite(this.#context('the trained model', dir, bytes), () => saveModel(model, dir, metadata));
   }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
@@ -166,30 +209,49 @@ class RunCheckpoint implements Callback {
       values.length = epoch; // a resumed epoch replaces, never duplicates, what came before it
       values.push(v);
     }
-    const paths = runPaths(this.run);
-    await saveCheckpoint(this.#model!, paths.checkpoint(epoch + 1), { epoch: epoch + 1, history: this.history, metadata: this.metadata });
-    await writeFileAtomic(paths.history, `${JSON.stringify(this.history, null, 2)}\n`);
-    await writeCurves(paths.curves, this.history);
-    await pruneCheckpoints(this.run, 2);
+    await this.#checkpoint(runPaths(this.run).checkpoint(epoch + 1), { epoch: epoch + 1 });
+    await this.writeHistory();
   }
 }
 
-/** A labelled dataset as the `{ images, labels }` batches `fit` takes (each iteration is a fresh pass). */
+/** What a failed write leaves to resume from: the newest checkpoint under its final name (each is complete). */
+async function intactCheckpoint(run: string): Promise<string> {
+  const [newest] = await listCheckpoints(run);
+  return newest === undefined
+    ? 'no checkpoint of this run was written yet'
+    : `the last complete checkpoint, "${newest.dir}" (${describeCheckpoint(newest)}), is intact`;
+}
+
+/** A path as typed in a shell: quoted when it holds anything but plain characters. */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A labelled dataset as the `{ images, labels }` batches `fit` takes (each iteration is
+ * a fresh pass, always in the order of epoch 0: the validation loss sums its batches in
+ * one order, so a resumed run's validation matches the uninterrupted run's to the bit).
+ */
 function labelled(ds: ImageDataset): AsyncIterable<{ images: tf.Tensor; labels: tf.Tensor }> {
   return {
     async *[Symbol.asyncIterator]() {
+      ds.seekEpoch(0);
       for await (const { images, labels } of ds) yield { images, labels: labels! };
     },
   };
 }
 
-/** The training batches of epoch `epoch`, augmented with streams forked from (seed, epoch, step), so a resumed epoch sees the same pictures. */
+/**
+ * The training batches of epoch `epoch` from batch `startStep` on, augmented with
+ * streams forked from (seed, epoch, step), so a run resumed at any step sees the
+ * pictures the uninterrupted run saw.
+ */
 function trainingBatches(ds: ImageDataset, aug: Augmentation | null, seed: number) {
-  return (epoch: number): AsyncIterable<{ images: tf.Tensor; labels: tf.Tensor }> => {
-    ds.seekEpoch(epoch);
+  return (epoch: number, startStep: number): AsyncIterable<{ images: tf.Tensor; labels: tf.Tensor }> => {
+    ds.seekEpoch(epoch, startStep);
     return {
       async *[Symbol.asyncIterator]() {
-        let step = 0;
+        let step = startStep;
         for await (const { images, labels } of ds) {
           if (aug === null) {
             yield { images, labels: labels! };
@@ -225,8 +287,6 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
       }
     }
     config = { ...saved, epochs: options.explicit.has('epochs') ? config.epochs : saved.epochs };
-  } else if ((await listCheckpoints(run)).length > 0 || (await stat(paths.config).then(() => true, () => false))) {
-    throw new UserError(`train: "${run}" already holds a training run; pass --resume to continue it, or choose another --out`);
   }
   if (config.model !== 'seed-cnn' && !options.resume) config.model = resolve(config.model);
   // Cheap checks first: a typo must not wait for a pass over the images.
@@ -236,6 +296,32 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   const aug = parseAugmentSpec(config.augment, { seed: config.seed });
   const classes = await checkDataFolder('train', data, 2);
   await writableDir('train', '--out', run);
+  const lock = await lockRun(run, 'train', log);
+  const stop = options.catchSignals === true ? catchStopSignals(log, () => lock.releaseSync()) : null;
+  try {
+    return await trainLocked(data, options, config, aug, classes, stop);
+  } finally {
+    stop?.dispose();
+    await lock.release();
+  }
+}
+
+/** The part of `trainCommand` that runs while this process holds the run's lock. */
+async function trainLocked(
+  data: string,
+  options: TrainOptions,
+  config: TrainConfig,
+  aug: ReturnType<typeof parseAugmentSpec>,
+  classes: Awaited<ReturnType<typeof checkDataFolder>>,
+  stop: ReturnType<typeof catchStopSignals> | null,
+): Promise<TrainResult> {
+  const { out: run, log } = options;
+  const paths = runPaths(run);
+  if (!options.resume && ((await listCheckpoints(run)).length > 0 || (await stat(paths.config).then(() => true, () => false)))) {
+    throw new UserError(`train: "${run}" already holds a training run; pass --resume to continue it, or choose another --out`);
+  }
+  await removeLeftovers(run);
+  const rerun = `then run: cnnkit train ${shellWord(data)} --out ${shellWord(run)} --resume`;
   // The ONNX Runtime engine runs the training steps; tfjs (wasm) still runs
   // validation, metrics and the saved model, which must load anywhere.
   const onOrt = options.backend === 'onnx';
@@ -247,17 +333,24 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   let model: Model;
   let history: Record<string, number[]> = {};
   let initialEpoch = 0;
+  let initialProgress: EpochProgress | undefined;
   const resumed = options.resume ? await latestCheckpoint(run, log) : null;
   if (resumed !== null) {
     ({ model, history } = resumed);
     initialEpoch = resumed.epoch;
-    log(`train: resuming "${run}" after epoch ${initialEpoch} of ${config.epochs}`);
+    initialProgress = resumed.progress ?? undefined;
+    log(
+      initialProgress === undefined
+        ? `train: resuming "${run}" after epoch ${initialEpoch} of ${config.epochs}`
+        : `train: resuming "${run}" in epoch ${initialEpoch + 1} of ${config.epochs} after step ${initialProgress.step}`,
+    );
   } else {
     model = await buildModel(config, classNames.length);
     model.compile({ optimizer: { className: OPTIMIZERS[config.optimizer], config: { learningRate: config.lr } }, loss: lossFor(model, classNames).loss, metrics: ['accuracy'] });
     if (options.resume) log(`train: "${run}" has no complete checkpoint yet; starting from epoch 1`);
   }
   try {
+    await checkRoomForRun(run, { model, optimizer: OPTIMIZERS[config.optimizer], existing: await listCheckpoints(run), operation: 'train', next: `then run the command again${options.resume ? '' : ' (with --resume once a checkpoint exists)'}` });
     const { labelMode } = lossFor(model, classNames);
     const totalImages = classes.reduce((n, c) => n + c.images, 0);
     const cache: CacheOption | undefined = totalImages * config.imageSize[0] * config.imageSize[1] * 3 <= MEMORY_CACHE_BYTES ? 'memory' : undefined;
@@ -275,11 +368,14 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
       throw new UserError(`train: --validation-split ${config.validationSplit} leaves no validation images out of ${train.filePaths.length}; use a larger split, more images, or --validation-split 0`);
     }
     log(`train: ${train.filePaths.length} training and ${val?.filePaths.length ?? 0} validation images`);
-    await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+    await guardWrite({ operation: 'train', what: 'the run settings', path: paths.config, intact: () => intactCheckpoint(run), next: 'then run the command again' }, () =>
+      writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`),
+    );
 
     const training = { epochs: config.epochs, optimizer: config.optimizer, learningRate: config.lr, batchSize: config.batchSize, seed: config.seed, augment: config.augment, validationSplit: config.validationSplit, backend, workers };
     const metadata = { classNames, training };
     const pipeline = aug.length === 0 ? null : augmentation(aug, { seed: config.seed });
+    const writer = new RunCheckpoint(run, history, metadata, config, rerun);
     if (initialEpoch < config.epochs) {
       let engine: TrainingEngine | undefined;
       let release = async () => {};
@@ -296,11 +392,20 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
           epochs: config.epochs,
           initialEpoch,
           validationData: val === null ? undefined : labelled(val),
-          callbacks: [new RunCheckpoint(run, history, metadata, config)],
+          callbacks: [writer],
           verbose: 1,
           progressStream: options.progress,
+          initialProgress,
+          signal: stop?.signal,
+          backup: backupOptions(options.saveEvery, (p) => writer.backup(p)),
         });
       } catch (error) {
+        const received = stop?.received() ?? null;
+        if (received !== null && error instanceof CnnkitError && error.code === 'INTERRUPTED') {
+          const [newest] = await listCheckpoints(run);
+          const kept = newest === undefined ? 'no checkpoint was written yet' : `checkpoint "${newest.dir}" (${describeCheckpoint(newest)}) holds the run`;
+          throw new Interrupted(`train: stopped by ${received}; ${kept}; continue it with: cnnkit train ${shellWord(data)} --out ${shellWord(run)} --resume`, signalExitCode(received));
+        }
         // fit's own check, on every batch: "fit: the loss became NaN at epoch E, step S; ...".
         const at = error instanceof CnnkitError && error.code === 'NAN_LOSS' ? /the loss became (\S+) at epoch (\d+), step (\d+)/.exec(error.message) : null;
         if (at !== null) throw divergedError(`the loss became ${at[1]} at step ${at[3]}`, Number(at[2]), config, run);
@@ -313,9 +418,8 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
       }
     }
     const final = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
-    await saveModel(model, paths.model, { classNames, training: { ...training, epochs: config.epochs, final } });
-    await writeFileAtomic(paths.history, `${JSON.stringify(history, null, 2)}\n`);
-    await writeCurves(paths.curves, history);
+    await writer.writeModel(model, { classNames, training: { ...training, epochs: config.epochs, final } });
+    await writer.writeHistory();
     return {
       run, backend, workers, classNames, epochs: config.epochs, resumedFrom: initialEpoch, history, config,
       trainCount: train.filePaths.length, validationCount: val?.filePaths.length ?? 0,
@@ -325,6 +429,12 @@ export async function trainCommand(data: string, options: TrainOptions): Promise
   } finally {
     model.dispose();
   }
+}
+
+/** fit's backup settings for `--save-every`; none where checkpoints come only at epoch ends. */
+function backupOptions(every: SaveEvery | undefined, save: (p: EpochProgress) => Promise<void>) {
+  if (every === undefined || 'never' in every) return { save }; // still the checkpoint of a Ctrl-C
+  return 'steps' in every ? { everySteps: every.steps, save } : { everyMs: every.ms, save };
 }
 
 /**

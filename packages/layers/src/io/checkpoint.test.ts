@@ -90,3 +90,23 @@ describe('checkpoints', () => {
     expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('saveCheckpoint is all or nothing', () => {
+  it('a write that fails part-way leaves no folder under the final name and no staging folder; a second save replaces the first whole', async () => {
+    const model = build();
+    await model.fit([x(), y()], { epochs: 1, batchSize: 6, verbose: 0 });
+    const parent = join(dir, 'all-or-nothing');
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    // model.json is written after both safetensors files: the failure comes part-way.
+    await expect(saveCheckpoint(model, join(parent, 'epoch-001'), { epoch: 1, metadata: { training: circular } })).rejects.toThrow(TypeError);
+    expect(await readdir(parent)).toEqual([]);
+
+    await saveCheckpoint(model, join(parent, 'epoch-001'), { epoch: 1 });
+    await saveCheckpoint(model, join(parent, 'epoch-001'), { epoch: 1, progress: { epoch: 1, step: 2, lossSum: 1, seen: 6, metrics: [[[3, 6]]] } });
+    expect(await readdir(parent)).toEqual(['epoch-001']);
+    const { progress } = await loadCheckpoint(join(parent, 'epoch-001'));
+    expect(progress).toEqual({ epoch: 1, step: 2, lossSum: 1, seen: 6, metrics: [[[3, 6]]] });
+    model.dispose();
+  });
+});

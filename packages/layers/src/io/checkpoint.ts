@@ -2,11 +2,13 @@ import { CnnkitError, tf, type RngState } from '@cnnkit/tensor-core';
 import type { Model } from '../model.js';
 import type { OptimizerName } from '../optimizers/optimizer.js';
 import type { LossSpec } from '../losses.js';
+import { checkEpochProgress, type EpochProgress } from '../epoch-progress.js';
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
 import { encodeWeights, loadModel, MODEL_FILE, modelJson, WEIGHTS_FILE, type ModelMetadata } from './saved-model.js';
 
 export const CHECKPOINT_FORMAT = 'cnnkit-checkpoint';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Version 2 adds `progress` (a checkpoint written inside an epoch); version 1 files are read as before. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const STATE_FILE = 'training-state.json';
 
@@ -26,14 +28,19 @@ export interface TrainingState {
   rng: Record<string, RngState>;
   /** Per-epoch logs so far. */
   history: Record<string, number[]>;
+  /** Written inside epoch `epoch` (0-based, i.e. after `epoch` complete ones): how far it got. */
+  progress?: EpochProgress;
 }
 
 /**
  * Writes a checkpoint directory: a loadable model (model.json + weights.safetensors),
  * the optimizer slots (optimizer.safetensors), and training-state.json (epoch,
  * compile settings, optimizer step and learning rate, RNG streams, history) — last,
- * so a directory with a state file is complete. Every file is written atomically,
- * and each safetensors file records the epoch so mixed files are detected.
+ * so a directory with a state file is complete. The files are written into a
+ * hidden sibling folder that is then renamed to `dir`, so a kill or a full disk at
+ * any moment leaves either the complete checkpoint under `dir` or none (and each
+ * safetensors file records the epoch, so mixed files are detected). `progress`
+ * marks a checkpoint written inside an epoch (see `FitOptions.backup`).
  *
  * @example
  * ```ts
@@ -43,13 +50,17 @@ export interface TrainingState {
 export async function saveCheckpoint(
   model: Model,
   dir: string,
-  options: { epoch: number; history?: Record<string, number[]>; metadata?: ModelMetadata },
+  options: { epoch: number; history?: Record<string, number[]>; metadata?: ModelMetadata; progress?: EpochProgress },
 ): Promise<void> {
   const c = model.compiled;
   if (c === null) throw new CnnkitError('NOT_COMPILED', `saveCheckpoint: model "${model.name}" must be compiled (a checkpoint stores the optimizer)`);
   const { writeFileAtomic } = await import('./atomic-write.js');
-  const { join } = await import('node:path');
-  const epochTag = { epoch: String(options.epoch) };
+  const [{ basename, dirname, join }, { rename, rm }, { randomBytes }] = await Promise.all([import('node:path'), import('node:fs/promises'), import('node:crypto')]);
+  const progress = options.progress;
+  if (progress !== undefined && progress.epoch !== options.epoch) {
+    throw new CnnkitError('INVALID_ARGUMENT', `saveCheckpoint: progress is for epoch ${progress.epoch}, expected the epoch option ${options.epoch} (the epochs completed before it)`);
+  }
+  const epochTag = { epoch: String(options.epoch), ...(progress === undefined ? {} : { step: String(progress.step) }) };
   const state = c.optimizer.getState();
   const slots = new Map<string, StoredTensor>();
   for (const [key, t] of state.slots) {
@@ -58,18 +69,31 @@ export async function saveCheckpoint(
   }
   const trainingState: TrainingState = {
     format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    // Version 1 where it suffices, so cnnkit versions that predate `progress` still read it.
+    formatVersion: progress === undefined ? 1 : CHECKPOINT_FORMAT_VERSION,
     epoch: options.epoch,
     compile: { optimizer: { className: c.optimizer.className, config: c.optimizer.getConfig() }, loss: c.loss, metrics: c.metricNames },
     optimizerState: { iterations: state.iterations, learningRate: state.learningRate },
     rng: model.getRngStates(),
     history: options.history ?? {},
+    ...(progress === undefined ? {} : { progress }),
   };
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), await encodeWeights(model, epochTag));
-  await writeFileAtomic(join(dir, OPTIMIZER_FILE), encodeSafetensors(slots, { format: 'cnnkit', ...epochTag }));
-  const metadata = { ...options.metadata, training: { ...options.metadata?.training, epoch: options.epoch } };
-  await writeFileAtomic(join(dir, MODEL_FILE), `${JSON.stringify(modelJson(model, metadata), null, 2)}\n`);
-  await writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(trainingState, null, 2)}\n`);
+  const staging = join(dirname(dir), `.${basename(dir)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFileAtomic(join(staging, WEIGHTS_FILE), await encodeWeights(model, epochTag));
+    await writeFileAtomic(join(staging, OPTIMIZER_FILE), encodeSafetensors(slots, { format: 'cnnkit', ...epochTag }));
+    const metadata = { ...options.metadata, training: { ...options.metadata?.training, epoch: options.epoch } };
+    await writeFileAtomic(join(staging, MODEL_FILE), `${JSON.stringify(modelJson(model, metadata), null, 2)}\n`);
+    await writeFileAtomic(join(staging, STATE_FILE), `${JSON.stringify(trainingState, null, 2)}\n`);
+    // A folder cannot be renamed over a non-empty one: the old one steps aside first.
+    const old = `${staging}.old`;
+    const replaced = await rename(dir, old).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)));
+    await rename(staging, dir);
+    if (replaced) await rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -84,7 +108,9 @@ export async function saveCheckpoint(
  * await model.fit(data, { initialEpoch: epoch, epochs: 10 });
  * ```
  */
-export async function loadCheckpoint(dir: string): Promise<{ model: Model; epoch: number; history: Record<string, number[]>; state: TrainingState }> {
+export async function loadCheckpoint(
+  dir: string,
+): Promise<{ model: Model; epoch: number; history: Record<string, number[]>; state: TrainingState; progress: EpochProgress | null }> {
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const stateFile = join(dir, STATE_FILE);
@@ -103,12 +129,23 @@ export async function loadCheckpoint(dir: string): Promise<{ model: Model; epoch
     throw fail(stateFile, `bad JSON: ${(error as Error).message}`);
   }
   if (state === null || typeof state !== 'object' || state.format !== CHECKPOINT_FORMAT) throw fail(stateFile, `expected "format": "${CHECKPOINT_FORMAT}"`);
-  if (state.formatVersion !== CHECKPOINT_FORMAT_VERSION) throw fail(stateFile, `unsupported formatVersion ${JSON.stringify(state.formatVersion)}; this cnnkit reads ${CHECKPOINT_FORMAT_VERSION}`);
+  if (state.formatVersion !== 1 && state.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+    throw fail(stateFile, `unsupported formatVersion ${JSON.stringify(state.formatVersion)}; this cnnkit reads 1 to ${CHECKPOINT_FORMAT_VERSION}`);
+  }
+  if (state.progress !== undefined) {
+    try {
+      checkEpochProgress(state.progress, 'loadCheckpoint');
+    } catch (error) {
+      throw fail(stateFile, `bad "progress": ${(error as Error).message}`);
+    }
+    if (state.progress.epoch !== state.epoch) throw fail(stateFile, `"progress" is for epoch ${state.progress.epoch} but "epoch" is ${state.epoch}`);
+  }
+  const stepTag = state.progress === undefined ? undefined : String(state.progress.step);
   if (!Number.isInteger(state.epoch) || state.epoch < 0) throw fail(stateFile, `expected "epoch" a non-negative integer, received ${JSON.stringify(state.epoch)}`);
   if (state.rng === null || typeof state.rng !== 'object') throw fail(stateFile, 'expected "rng" streams');
   const { model, weightsMetadata } = await loadModel(dir);
   try {
-    if (weightsMetadata.epoch !== String(state.epoch)) {
+    if (weightsMetadata.epoch !== String(state.epoch) || weightsMetadata.step !== stepTag) {
       throw fail(join(dir, WEIGHTS_FILE), `holds epoch ${weightsMetadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
     }
     model.compile({ optimizer: state.compile.optimizer, loss: state.compile.loss, metrics: state.compile.metrics });
@@ -119,7 +156,7 @@ export async function loadCheckpoint(dir: string): Promise<{ model: Model; epoch
       throw fail(optimizerFile, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const { tensors, metadata } = decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), optimizerFile);
-    if (metadata.epoch !== String(state.epoch)) throw fail(optimizerFile, `holds epoch ${metadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
+    if (metadata.epoch !== String(state.epoch) || metadata.step !== stepTag) throw fail(optimizerFile, `holds epoch ${metadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
     const shapes = new Map(model.trainableWeights.map((w) => [w.path, w.variable.shape]));
     const slots = new Map<string, tf.Tensor>();
     try {
@@ -145,7 +182,7 @@ export async function loadCheckpoint(dir: string): Promise<{ model: Model; epoch
     } catch (error) {
       throw fail(stateFile, `bad "rng" state: ${(error as Error).message}`);
     }
-    return { model, epoch: state.epoch, history: state.history ?? {}, state };
+    return { model, epoch: state.epoch, history: state.history ?? {}, state, progress: state.progress ?? null };
   } catch (error) {
     model.dispose();
     throw error;
