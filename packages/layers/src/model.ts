@@ -35,6 +35,11 @@ export interface ModelArgs {
   name?: string;
   /** Seeds the weight initializers and the dropout streams. Default 0: runs are reproducible. */
   seed?: number;
+  /**
+   * Define the graph (names, shapes) but create no weights until `buildWeights()`: a
+   * loader checks what the architecture would allocate before it allocates it.
+   */
+  deferBuild?: boolean;
 }
 
 export interface PredictOptions {
@@ -71,10 +76,13 @@ export class Model {
   readonly #counters = new Map<string, number>();
   readonly #names = new Set<string>();
   readonly #streams = new Map<string, Rng>();
+  /** Layers added while building was deferred, in graph order, waiting for `buildWeights()`. */
+  #unbuilt: Layer[] | null = null;
 
-  constructor(args: ModelArgs | { name?: string; seed?: number; sequential: true }) {
+  constructor(args: ModelArgs | { name?: string; seed?: number; sequential: true; deferBuild?: boolean }) {
     this.name = args.name ?? ('sequential' in args ? 'sequential' : 'functional');
     this.seed = args.seed ?? 0;
+    if (args.deferBuild === true) this.#unbuilt = [];
     if (!Number.isFinite(this.seed)) throw new CnnkitError('INVALID_CONFIG', `${this.name}: expected a finite seed, received ${args.seed}`);
     if (!('sequential' in args)) this.#connect(toList(args.inputs), toList(args.outputs));
   }
@@ -126,8 +134,25 @@ export class Model {
       throw new CnnkitError('DUPLICATE_LAYER_NAME', `model "${this.name}": expected unique layer names, "${layer.name}" is used twice`);
     }
     this.#names.add(layer.name);
-    layer.ensureBuilt(createRng(this.seed).fork(`init/${layer.name}`));
+    if (this.#unbuilt === null) layer.ensureBuilt(createRng(this.seed).fork(`init/${layer.name}`));
+    else this.#unbuilt.push(layer);
     this.layers.push(layer);
+  }
+
+  /** True until `buildWeights()` for a model defined with `deferBuild`. */
+  get weightsDeferred(): boolean {
+    return this.#unbuilt !== null;
+  }
+
+  /**
+   * Creates the weights of a model defined with `deferBuild` (the same values an
+   * immediate build gives: each layer's initializer is seeded by its name). No-op otherwise.
+   */
+  buildWeights(): void {
+    if (this.#unbuilt === null) return;
+    const pending = this.#unbuilt;
+    this.#unbuilt = null;
+    for (const layer of pending) layer.ensureBuilt(createRng(this.seed).fork(`init/${layer.name}`));
   }
 
   /** The layer with this name. */
@@ -367,7 +392,7 @@ function toList<T>(value: T | readonly T[]): T[] {
 }
 
 /** Rebuilds a functional model from its config (see `modelFromJson` for the public entry). */
-export function functionalFromConfig(config: Record<string, unknown>, source: string): Model {
+export function functionalFromConfig(config: Record<string, unknown>, source: string, deferBuild = false): Model {
   const fail = (msg: string) => new CnnkitError('INVALID_CONFIG', `${source}: ${msg}`);
   const { layers, inputLayers, outputLayers, name, seed } = config;
   if (!Array.isArray(layers)) throw fail(`expected "layers" to be a list, received ${describe(layers)}`);
@@ -404,5 +429,6 @@ export function functionalFromConfig(config: Record<string, unknown>, source: st
     outputs: pick(outputLayers, 'outputLayers'),
     name: typeof name === 'string' ? name : undefined,
     seed: typeof seed === 'number' ? seed : undefined,
+    deferBuild,
   });
 }
