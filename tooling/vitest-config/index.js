@@ -2,6 +2,7 @@
 // single-threaded in Node, so we run test files in forked processes (one tfjs
 // engine each) and give slow kernels room without hiding hangs.
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { SLOW_FUZZ_SCALE } from './fuzz.js';
 
 /** @param {import('vitest/config').UserConfig} [overrides] */
 export function cnnkitVitestConfig(overrides = {}) {
@@ -19,12 +20,16 @@ export function cnnkitVitestConfig(overrides = {}) {
   );
 }
 
-/** Config for `pnpm test:slow`: only the *.slow.test.ts files. */
+/**
+ * Config for `pnpm test:slow`: the *.slow.test.ts files, and the fuzz properties
+ * (*.fuzz.test.ts, also in `pnpm test`) again with SLOW_FUZZ_SCALE times their runs.
+ */
 export function cnnkitSlowVitestConfig(overrides = {}) {
   return mergeConfig(
     defineConfig({
       test: {
-        include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'],
+        include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts', 'src/**/*.fuzz.test.ts'],
+        env: { CNNKIT_FUZZ_SCALE: String(SLOW_FUZZ_SCALE) },
         pool: 'forks',
         testTimeout: 1_800_000,
         hookTimeout: 600_000,

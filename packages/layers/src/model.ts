@@ -99,12 +99,15 @@ export class Model {
     }
     const order: Layer[] = [];
     const state = new Map<Layer, 'visiting' | 'done'>();
-    const visit = (t: SymbolicTensor): void => {
+    const enter = (t: SymbolicTensor): boolean => {
       const layer = t.layer;
-      if (state.get(layer) === 'done') return;
+      if (state.get(layer) === 'done') return false;
       if (state.get(layer) === 'visiting') throw new CnnkitError('INVALID_MODEL', `model "${this.name}": the graph has a cycle through ${layer.label}`);
       state.set(layer, 'visiting');
-      for (const parent of t.inputs) visit(parent);
+      return true;
+    };
+    const leave = (t: SymbolicTensor): void => {
+      const layer = t.layer;
       if (layer instanceof InputLayer && !inputs.some((i) => i.layer === layer)) {
         throw new CnnkitError(
           'INVALID_MODEL',
@@ -113,6 +116,21 @@ export class Model {
       }
       state.set(layer, 'done');
       order.push(layer);
+    };
+    // Depth-first with an explicit stack: a model.json chain of 10,000 layers must not exhaust the call stack.
+    const visit = (root: SymbolicTensor): void => {
+      if (!enter(root)) return;
+      const stack: { t: SymbolicTensor; next: number }[] = [{ t: root, next: 0 }];
+      while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        if (frame.next < frame.t.inputs.length) {
+          const parent = frame.t.inputs[frame.next++];
+          if (enter(parent)) stack.push({ t: parent, next: 0 });
+        } else {
+          stack.pop();
+          leave(frame.t);
+        }
+      }
     };
     for (const input of inputs) visit(input);
     for (const output of outputs) visit(output);
