@@ -2,6 +2,7 @@ import { CnnkitError, ShapeError } from '@cnnkit/tensor-core';
 import { describe } from './config-reader.js';
 import { planArchitecture } from './io/architecture-plan.js';
 import { loadLimits, type LoadLimits } from './io/load-limits.js';
+import { oneLine } from './io/one-line.js';
 import { functionalFromConfig, type Model } from './model.js';
 import { sequentialFromConfig } from './sequential.js';
 
@@ -30,7 +31,7 @@ export function modelFromJson(config: unknown, source = 'modelFromJson', options
     try {
       value = JSON.parse(config);
     } catch (error) {
-      throw new CnnkitError('INVALID_JSON', `${source}: expected JSON, ${(error as Error).message}`);
+      throw new CnnkitError('INVALID_JSON', `${source}: expected JSON, ${oneLine((error as Error).message)}`);
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -64,6 +65,10 @@ export function modelFromJson(config: unknown, source = 'modelFromJson', options
         : new CnnkitError(error.code, `${source}: ${error.message}`, { cause: error });
     }
     throw error;
+  }
+  if (model.inputs.length === 0) {
+    // An empty Sequential: nothing to feed, and every caller reads the input and output shapes.
+    throw new CnnkitError('INVALID_CONFIG', `${source}: expected "layers" to start with an InputLayer, received ${describe(body.layers)}`);
   }
   // Nothing is allocated yet: the sizes are checked first, so a hostile file fails here.
   planArchitecture(model, source, limits);

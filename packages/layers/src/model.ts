@@ -417,6 +417,7 @@ export function functionalFromConfig(config: Record<string, unknown>, source: st
   if (!Array.isArray(inputLayers) || !Array.isArray(outputLayers)) throw fail('expected "inputLayers" and "outputLayers" lists of layer names');
   const byName = new Map<string, SymbolicTensor>();
   for (const [i, spec] of layers.entries()) {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw fail(`expected layers[${i}] to be { className, config, inbound }, received ${describe(spec)}`);
     const inbound = (spec as { inbound?: unknown }).inbound;
     if (!Array.isArray(inbound) || inbound.some((n) => typeof n !== 'string')) {
       throw fail(`expected layers[${i}].inbound to be a list of layer names, received ${describe(inbound)}`);

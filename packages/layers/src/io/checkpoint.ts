@@ -3,6 +3,7 @@ import type { Model } from '../model.js';
 import type { OptimizerName } from '../optimizers/optimizer.js';
 import type { LossSpec } from '../losses.js';
 import { loadLimits, type LoadLimits } from './load-limits.js';
+import { oneLine } from './one-line.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type StoredTensor } from './safetensors.js';
 import { encodeWeights, loadModel, MODEL_FILE, modelJson, WEIGHTS_FILE, type ModelMetadata } from './saved-model.js';
 import { checkTrainingState } from './training-state.js';
@@ -109,7 +110,7 @@ export async function loadCheckpoint(
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw fail(stateFile, `bad JSON: ${(error as Error).message}`);
+    throw fail(stateFile, `bad JSON: ${oneLine((error as Error).message)}`);
   }
   const state = checkTrainingState(parsed, stateFile);
   const { model, weightsMetadata } = await loadModel(dir, { limits });

@@ -95,6 +95,19 @@ describe('hostile model files: refused before anything is allocated, one line na
     model.dispose();
   });
 
+  it('found by fuzzing: a functional config whose layer entry is null fails with a message, not a TypeError', () => {
+    const config = { name: 'f', seed: 0, layers: [null], inputLayers: ['in'], outputLayers: ['in'] };
+    expect(() => modelFromJson({ className: 'Functional', config }, 'arch.json')).toThrow(/^arch\.json: expected layers\[0\] to be \{ className, config, inbound \}, received null$/);
+  });
+
+  it('found by fuzzing: a Sequential without layers is refused (the CLI read its output shape: TypeError)', () => {
+    expect(() => modelFromJson({ className: 'Sequential', config: { name: 's', seed: 0, layers: [] } }, 'arch.json')).toThrow(/^arch\.json: expected "layers" to start with an InputLayer, received \[\]$/);
+  });
+
+  it('found by fuzzing: a JSON error quoting a newline is still one line', () => {
+    expect(() => modelFromArtifacts('{"format":\n\n "cnnkit-model", x', weights)).toThrow(/^model\.json: bad JSON: [^\n]*$/);
+  });
+
   it('the limits are configurable: a smaller one refuses what the default loads', () => {
     const text = edited((j) => (j.architecture.config.layers[0].config.shape = [64, 64, 3]));
     expect(() => modelFromArtifacts(text, weights, undefined, { limits: { maxActivationBytes: 1000 } })).toThrow(/its output \(None, 64, 64, 3\) for one image needs 48\.0 KiB, over the limit of 1000 bytes/);

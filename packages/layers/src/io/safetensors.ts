@@ -1,4 +1,5 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
+import { oneLine } from './one-line.js';
 
 /** A float32 tensor as stored: its shape and values. */
 export interface StoredTensor {
@@ -99,7 +100,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, file: string, maxHeader
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
   } catch (error) {
-    throw fail(`bad JSON header: ${(error as Error).message}`);
+    throw fail(`bad JSON header: ${oneLine((error as Error).message)}`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw fail('expected the header to be a JSON object');
   const dataLength = bytes.length - dataStart;

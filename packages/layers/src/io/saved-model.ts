@@ -3,6 +3,7 @@ import { modelFromJson } from '../model-from-json.js';
 import type { Model, ModelConfig } from '../model.js';
 import { checkWeightsHeader, planArchitecture } from './architecture-plan.js';
 import { loadLimits, type LoadLimits } from './load-limits.js';
+import { oneLine } from './one-line.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type StoredTensor } from './safetensors.js';
 
 /** The saved-model format this version writes (and the newest it reads). */
@@ -136,7 +137,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CnnkitError('INVALID_MODEL_FILE', `${file}: bad JSON: ${(error as Error).message}`);
+    throw new CnnkitError('INVALID_MODEL_FILE', `${file}: bad JSON: ${oneLine((error as Error).message)}`);
   }
   const v = value as Partial<ModelJson> | null;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CnnkitError('INVALID_MODEL_FILE', `${file}: expected a JSON object`);

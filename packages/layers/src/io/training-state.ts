@@ -2,7 +2,7 @@ import { CnnkitError } from '@cnnkit/tensor-core';
 // A cycle with checkpoint.ts, harmless: the constants are read when a file is checked, not at import.
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type TrainingState } from './checkpoint.js';
 /** History keys are metric names (`loss`, `val_accuracy`): nothing that reaches a prototype. */
-const HISTORY_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HISTORY_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -56,7 +56,7 @@ export function checkTrainingState(value: unknown, file: string): TrainingState 
   const h = value.history ?? {};
   if (!isObject(h)) throw fail(`expected "history" an object of metric name to a list of numbers, received ${describe(h)}`);
   for (const [key, values] of Object.entries(h)) {
-    if (!HISTORY_KEY.test(key)) throw fail(`expected "history" keys to be metric names (letters, digits, "_"), received ${describe(key)}`);
+    if (!HISTORY_KEY.test(key) || key in Object.prototype) throw fail(`expected "history" keys to be metric names (a letter, then letters, digits, "_"), received ${describe(key)}`);
     if (!Array.isArray(values) || values.some((v) => v !== null && typeof v !== 'number')) {
       throw fail(`expected "history.${key}" a list of numbers, received ${describe(values)}`);
     }
