@@ -24,6 +24,7 @@ import { checkDataFolder } from '../data-folder.js';
 import { useBackend } from '../model-dir.js';
 import type { FitBackend } from '../options.js';
 import { latestCheckpoint, listCheckpoints, pruneCheckpoints, runPaths } from '../run-dir.js';
+import { parseTrainConfig } from '../train-config.js';
 import { UserError } from '../user-error.js';
 import { writableDir } from '../writable.js';
 
@@ -91,11 +92,7 @@ async function readConfig(file: string): Promise<TrainConfig> {
   } catch {
     throw new UserError(`train --resume: "${file}" does not exist, so there is no run to resume there; start it without --resume`);
   }
-  try {
-    return JSON.parse(text) as TrainConfig;
-  } catch (error) {
-    throw new UserError(`train --resume: "${file}" is not valid JSON (${(error as Error).message}); start a new run with another --out`);
-  }
+  return parseTrainConfig(text, file);
 }
 
 /** The model the run trains: the tutorial CNN, or an architecture from a model.json file. */
