@@ -7,8 +7,8 @@ import { UserError } from './user-error.js';
 /**
  * Reads a run's train-config.json for `--resume`. A run folder may come from someone
  * else, so every field is checked as the flag it came from would be (same parsers,
- * same ranges) before the run uses it; `model` must be seed-cnn or the absolute path
- * of a .json architecture file (what `train` writes). Errors are one line naming
+ * same ranges) before the run uses it; `model` must be seed-cnn or an absolute path
+ * (what `train` writes), read only if it is a regular file of bounded size. Errors are one line naming
  * the file, the field, what was expected and what came in.
  *
  * @example
@@ -47,8 +47,9 @@ export function parseTrainConfig(text: string, file: string): TrainConfig {
     throw fail(`has "imageSize" ${JSON.stringify(size)}: ${(error as Error).message}`);
   }
   const model = field('model', '--model', (m) => m, 'string');
-  if (model !== 'seed-cnn' && !(isAbsolute(model) && model.endsWith('.json'))) {
-    throw fail(`has "model" ${JSON.stringify(model)}, expected "seed-cnn" or the absolute path of a .json architecture file`);
+  // train writes the --model path resolved: a relative one was edited in (and would depend on the working folder).
+  if (model !== 'seed-cnn' && !isAbsolute(model)) {
+    throw fail(`has "model" ${JSON.stringify(model)}, expected "seed-cnn" or the absolute path of an architecture file`);
   }
   const optimizer = field('optimizer', '--optimizer', (o) => o, 'string');
   if (!Object.hasOwn(OPTIMIZERS, optimizer)) throw fail(`has "optimizer" ${JSON.stringify(optimizer)}, expected one of ${Object.keys(OPTIMIZERS).join(', ')}`);

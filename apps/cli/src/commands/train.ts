@@ -25,6 +25,7 @@ import { useBackend } from '../model-dir.js';
 import type { FitBackend } from '../options.js';
 import { latestCheckpoint, listCheckpoints, pruneCheckpoints, runPaths } from '../run-dir.js';
 import { parseTrainConfig } from '../train-config.js';
+import { readArchitectureFile } from '../architecture-file.js';
 import { UserError } from '../user-error.js';
 import { writableDir } from '../writable.js';
 
@@ -100,7 +101,7 @@ async function buildModel(config: TrainConfig, numClasses: number): Promise<Mode
   if (config.model === 'seed-cnn') return seedCnn({ imageSize: config.imageSize, numClasses, seed: config.seed });
   let text: string;
   try {
-    text = await readFile(config.model, 'utf8');
+    text = await readArchitectureFile(config.model);
   } catch (error) {
     throw new UserError(`train: cannot read --model "${config.model}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); expected seed-cnn or a model.json architecture file`);
   }
