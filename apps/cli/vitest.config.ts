@@ -1,3 +1,4 @@
-import { cnnkitVitestConfig } from '@cnnkit/vitest-config';
+import { cnnkitVitestConfig, webgpuTestEnv } from '@cnnkit/vitest-config';
 
-export default cnnkitVitestConfig();
+// The webgpu CLI test (and `backends`) run on SwiftShader where there is no GPU.
+export default cnnkitVitestConfig({ test: { env: webgpuTestEnv() } });

@@ -43,7 +43,9 @@ export default defineConfig({
         // progress bar (cli-progress), all loaded on demand and never called by the
         // page; Vite's note that it replaced them with empty modules for the browser is expected
         // here, anything else is shown.
-        const expected = /externalized for browser compatibility, imported by ".*(packages\/layers\/dist\/(io\/|data-parallel-trainer)|cli-progress)/;
+        // @cnnkit/backend-webgpu loads Dawn and its probe process (Node built-ins) only in
+        // Node; in a page it uses navigator.gpu.
+        const expected = /externalized for browser compatibility, imported by ".*(packages\/layers\/dist\/(io\/|data-parallel-trainer)|packages\/backend-webgpu\/dist\/(dawn|probe-adapter)|cli-progress)/;
         if (expected.test(warning.message)) return;
         warn(warning);
       },

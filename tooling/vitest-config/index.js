@@ -1,8 +1,24 @@
 // Shared vitest settings. Numerical suites are CPU-bound and wasm instances are
 // single-threaded in Node, so we run test files in forked processes (one tfjs
 // engine each) and give slow kernels room without hiding hangs.
+import { existsSync } from 'node:fs';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { SLOW_FUZZ_SCALE } from './fuzz.js';
+
+/** Debian's chromium package ships SwiftShader's Vulkan driver (a CPU emulation of a GPU). */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * Environment for suites that run on webgpu: without a GPU, SwiftShader gives Dawn an
+ * exact (slow) software adapter. Only when no Vulkan driver was chosen explicitly
+ * (VK_DRIVER_FILES, the loader's newer name, wins over VK_ICD_FILENAMES), so a GPU
+ * machine tests its GPU.
+ * @returns {Record<string, string>}
+ */
+export function webgpuTestEnv() {
+  if (process.env.VK_DRIVER_FILES !== undefined || process.env.VK_ICD_FILENAMES !== undefined) return {};
+  return existsSync(SWIFTSHADER_ICD) ? { VK_ICD_FILENAMES: SWIFTSHADER_ICD } : {};
+}
 
 /** @param {import('vitest/config').UserConfig} [overrides] */
 export function cnnkitVitestConfig(overrides = {}) {

@@ -45,7 +45,7 @@ describe('cnnkit backends', () => {
 
 describe('cnnkit user errors', () => {
   it.each([
-    [['bench', '--backends', 'tpu'], /unknown backend "tpu"; expected one of: cpu, wasm, cuda, onnx/],
+    [['bench', '--backends', 'tpu'], /unknown backend "tpu"; expected one of: cpu, wasm, webgpu, cuda, onnx/],
     [['bench', '--size', 'big'], /--size expects a positive integer, received "big"/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j exits 1 with one line and no stack trace', async (args, message) => {

@@ -109,7 +109,7 @@ function buildProgram(io: CliIo): Command {
     .option('--model <name>', 'seed-cnn (the tutorial CNN) or a model.json architecture file', 'seed-cnn')
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(Object.keys(OPTIMIZERS)).default('rmsprop'))
     .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
-    .option('--backend <name>', 'auto, cpu, wasm, cuda, or onnx (the ONNX Runtime training engine)', fitBackend, 'auto' as FitBackend)
+    .option('--backend <name>', 'auto, cpu, wasm, webgpu, cuda, or onnx (the ONNX Runtime training engine)', fitBackend, 'auto' as FitBackend)
     .option(
       '--workers <n>',
       `wasm and cpu: worker threads training data-parallel, one backend instance each (default: the cores, at most ${MAX_DEFAULT_WORKERS}; 1 = this thread only)`,
@@ -160,7 +160,7 @@ function buildProgram(io: CliIo): Command {
     .argument('<IMG...>', 'image files')
     .requiredOption('--out <DIR>', 'folder for the overlay PNGs')
     .addOption(new Option('--method <name>', 'heatmap method').choices([...CAM_METHODS]).default('gradcam'))
-    .option('--backend <name>', 'auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .option('--backend <name>', 'auto, cpu, wasm, webgpu or cuda', trainBackend, 'auto' as TrainBackend)
     .option('--json', 'print one JSON document on stdout')
     .action(async (model: string, files: string[], opts: { out: string; method: CamMethod; backend: TrainBackend; json?: boolean }) => {
       const result = await camCommand(model, files, opts);
@@ -173,7 +173,7 @@ function buildProgram(io: CliIo): Command {
     .argument('<MODEL>', 'RUN/model (or RUN)')
     .requiredOption('--out <file>', 'the .onnx file to write')
     .option('--opset <n>', `ONNX opset, ${MIN_OPSET}..${MAX_OPSET}`, opset, DEFAULT_OPSET)
-    .option('--backend <name>', 'backend the model runs on for the comparison: auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .option('--backend <name>', 'backend the model runs on for the comparison: auto, cpu, wasm, webgpu or cuda', trainBackend, 'auto' as TrainBackend)
     .action(async (model: string, opts: { out: string; opset: number; backend: TrainBackend }) => {
       out(`${formatExport(await exportCommand(model, opts))}\n`);
     });
@@ -195,7 +195,7 @@ function buildProgram(io: CliIo): Command {
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 16)
     .option('--per-class <n>', 'sample images per class', positiveInt('--per-class'), 1000)
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 1337)
-    .option('--backend <name>', 'auto, cpu, wasm or cuda', trainBackend, 'auto' as TrainBackend)
+    .option('--backend <name>', 'auto, cpu, wasm, webgpu or cuda', trainBackend, 'auto' as TrainBackend)
     .action(async (opts: { out: string; epochs: number; imageSize: number; batchSize: number; perClass: number; seed: number; backend: TrainBackend }) => {
       out(`${formatDemo(await demoCommand({ ...opts, progress: io.progress, log }))}\n`);
     });

@@ -24,11 +24,22 @@ export async function resolveModelDir(operation: string, path: string): Promise<
   );
 }
 
-/** Selects a compute backend for `task` (`auto`: the best available one) and returns its name. */
-export async function useBackend(name: BackendName | 'auto', task: 'train' | 'infer'): Promise<BackendName> {
+/**
+ * Selects a compute backend for `task` (`auto`: the best available one) and returns its
+ * name. A GPU backend asked for by name on a software adapter (SwiftShader) works, with
+ * one line on stderr saying it will be slow (auto never picks one).
+ */
+export async function useBackend(
+  name: BackendName | 'auto',
+  task: 'train' | 'infer',
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<BackendName> {
   // A layers model runs on a tfjs backend; `auto` for inference could pick onnx, which
-  // runs exported files only, so `auto` asks for a backend that can train (cpu, wasm, cuda).
-  const { plugin } = await selectBackend({ name, task: name === 'auto' ? 'train' : task, registry: cliRegistry() });
+  // runs exported files only, so `auto` asks for a backend that can train (cpu, wasm, webgpu, cuda).
+  const { plugin, adapter } = await selectBackend({ name, task: name === 'auto' ? 'train' : task, registry: cliRegistry() });
+  if (adapter?.software === true) {
+    log(`cnnkit: ${plugin.name} runs on a software adapter (${adapter.description}), a CPU emulation of a GPU: expect it to be much slower than --backend wasm; install a GPU driver for speed`);
+  }
   return plugin.name;
 }
 

@@ -82,7 +82,7 @@ export function fitBackend(value: string): FitBackend {
 export function trainBackend(value: string): TrainBackend {
   const names = ['auto', ...BACKEND_NAMES.filter((n) => n !== 'onnx')];
   if (value === 'onnx') {
-    throw new InvalidArgumentError('--backend onnx runs exported files and trains (cnnkit train --backend onnx), but this command needs a tfjs backend; use auto, cpu, wasm or cuda');
+    throw new InvalidArgumentError('--backend onnx runs exported files and trains (cnnkit train --backend onnx), but this command needs a tfjs backend; use auto, cpu, wasm, webgpu or cuda');
   }
   if (!names.includes(value)) throw new InvalidArgumentError(`unknown backend "${value}"; expected one of: ${names.join(', ')}`);
   return value as TrainBackend;

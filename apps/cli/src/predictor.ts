@@ -13,7 +13,7 @@ export interface Predictor {
   dispose(): Promise<void>;
 }
 
-/** A saved model on a tfjs backend (cpu, wasm, cuda). */
+/** A saved model on a tfjs backend (cpu, wasm, webgpu, cuda). */
 export class ModelPredictor implements Predictor {
   constructor(
     readonly backend: string,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuBackend } from '@cnnkit/backend-cpu';
+import { computeCam } from '@cnnkit/cam';
 import { decodeImage, resizeImage, writeSampleData, type SampleImage } from '@cnnkit/data';
 import { loadModel } from '@cnnkit/layers';
 import { BackendRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
@@ -13,8 +14,9 @@ import { serveDemo, type DemoServer } from './serve-demo.js';
 import { trainTinyModel } from './train-tiny-model.js';
 
 // End to end: a model trained and saved in Node, served with the built page, opened
-// in headless Chromium; the page's probabilities (wasm, then cpu) must equal Node's
-// prediction for the same file with the same decode + resize, within TOLERANCE.
+// in headless Chromium; the page's probabilities (wasm, cpu, webgpu) and its Grad-CAM
+// must equal Node's for the same file with the same decode + resize, within TOLERANCE.
+// Headless Chromium with --enable-unsafe-webgpu has a SwiftShader WebGPU adapter.
 
 const CHROMIUM = process.env.CNNKIT_CHROMIUM ?? '/usr/bin/chromium';
 const TOLERANCE = 1e-4;
@@ -24,25 +26,35 @@ let work: string;
 let server: DemoServer;
 let browser: Browser;
 let page: Page;
-let images: { file: string; probabilities: number[] }[];
+let images: { file: string; probabilities: number[]; heatmap: number[] }[];
 const pageErrors: string[] = [];
 
-/** What `cnnkit predict` computes: decodeImage + resizeImage (bilinear) + model.predict, on cpu. */
-async function predictInNode(modelDir: string, files: string[]): Promise<number[][]> {
+/**
+ * What `cnnkit predict` and `cnnkit cam` compute: decodeImage + resizeImage (bilinear)
+ * + model.predict and the Grad-CAM of the predicted class, on cpu.
+ */
+async function predictInNode(modelDir: string, files: string[]): Promise<Array<{ probabilities: number[]; heatmap: number[] }>> {
   await selectBackend({ name: 'cpu', task: 'infer', registry: new BackendRegistry().add(cpuBackend()), env: {} });
   const { model } = await loadModel(modelDir);
   const [, h, w] = model.inputs[0].shape as number[];
-  const out: number[][] = [];
+  const out: Array<{ probabilities: number[]; heatmap: number[] }> = [];
   for (const file of files) {
     const img = await resizeImage(await decodeImage(file, { colorMode: 'rgb' }), [h, w]);
     const x = tf.tensor4d(Float32Array.from(img.data), [1, h, w, 3]);
     const y = model.predict(x) as tf.Tensor;
     const row = Array.from(await y.data());
+    const [cam] = await computeCam(model, x, { method: 'gradcam' });
     tf.dispose([x, y]);
-    out.push(row.length === 1 ? [1 - row[0], row[0]] : row);
+    out.push({ probabilities: row.length === 1 ? [1 - row[0], row[0]] : row, heatmap: Array.from(cam.heatmap) });
   }
   model.dispose();
   return out;
+}
+
+/** The heatmap the page drew its overlay from. */
+async function shownHeatmap(): Promise<number[]> {
+  const json = await page.getAttribute('#cam', 'data-heatmap');
+  return (JSON.parse(json ?? 'null') as { values: number[] }).values;
 }
 
 /** Waits for the page to finish result number `n` (body data-results) and be idle again. */
@@ -79,13 +91,13 @@ describe('demo page in headless Chromium', () => {
     const byFormat = new Map<string, SampleImage>();
     for (const img of sample.images) if (!byFormat.has(img.format)) byFormat.set(img.format, img);
     const files = ['png', 'jpeg'].map((f) => join(sample.dir, byFormat.get(f)!.file));
-    images = (await predictInNode(modelDir, files)).map((probabilities, i) => ({ file: files[i], probabilities }));
+    images = (await predictInNode(modelDir, files)).map((r, i) => ({ file: files[i], ...r }));
 
     server = await serveDemo({ modelDir, port: 0 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -114,6 +126,9 @@ describe('demo page in headless Chromium', () => {
     const onWasm = maxDifference(await shownProbabilities(), probabilities, classNames);
     console.log(`demo e2e: PNG on wasm: max |page - node| = ${onWasm.toExponential(2)}`);
     expect(onWasm).toBeLessThanOrEqual(TOLERANCE);
+    const heatmap = await shownHeatmap();
+    expect(heatmap).toHaveLength(images[0].heatmap.length);
+    for (const [i, v] of heatmap.entries()) expect(Math.abs(v - images[0].heatmap[i]), `heatmap[${i}]`).toBeLessThanOrEqual(TOLERANCE);
 
     await page.selectOption('#backend', 'cpu');
     await waitForResult(2);
@@ -138,6 +153,38 @@ describe('demo page in headless Chromium', () => {
     expect(canvas.variance).toBeGreaterThan(0);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`demo e2e: screenshot saved to ${SCREENSHOT}`);
+  });
+
+  it('offers webgpu (SwiftShader here) and shows the same probabilities and Grad-CAM as Node on it', async () => {
+    const option = await page.$eval('#backend option[value="webgpu"]', (o) => ({ disabled: (o as HTMLOptionElement).disabled, label: o.textContent }));
+    expect(option.disabled, `webgpu option: ${option.label}; note: ${await page.textContent('#backend-note')}`).toBe(false);
+    expect(option.label).toMatch(/^webgpu \(.*software\)$/); // SwiftShader says it is a fallback adapter
+    const before = Number(await page.getAttribute('body', 'data-results'));
+    await page.selectOption('#backend', 'webgpu');
+    await waitForResult(before + 1);
+    expect(await page.getAttribute('body', 'data-backend')).toBe('webgpu');
+    const { probabilities, heatmap } = images[0];
+    const onGpu = maxDifference(await shownProbabilities(), probabilities, classNames);
+    console.log(`demo e2e: PNG on webgpu: max |page - node| = ${onGpu.toExponential(2)}`);
+    expect(onGpu).toBeLessThanOrEqual(TOLERANCE);
+    const shown = await shownHeatmap();
+    const camDifference = Math.max(...shown.map((v, i) => Math.abs(v - heatmap[i])));
+    console.log(`demo e2e: Grad-CAM on webgpu: max |page - node| = ${camDifference.toExponential(2)}`);
+    expect(shown).toHaveLength(heatmap.length);
+    expect(camDifference).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('says why webgpu is not offered in a browser without navigator.gpu', async () => {
+    const plain = await browser.newPage();
+    await plain.addInitScript(() => {
+      delete (Navigator.prototype as { gpu?: unknown }).gpu;
+    });
+    await plain.goto(server.url);
+    await plain.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await plain.$eval('#backend option[value="webgpu"]', (o) => (o as HTMLOptionElement).disabled)).toBe(true);
+    expect(await plain.textContent('#backend-note')).toMatch(/^webgpu is unavailable: this browser exposes no navigator\.gpu/);
+    expect(await plain.getAttribute('body', 'data-backend')).toBe('wasm');
+    await plain.close();
   });
 
   it('gives the same probabilities as Node for a JPEG too (back on wasm)', async () => {

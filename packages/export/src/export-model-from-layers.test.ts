@@ -93,11 +93,11 @@ describe('exportModel from a layers Model (onnxruntime-node vs model.predict on 
     const classes = new Set(model.layers.map((l) => l.className));
     for (const name of LAYER_CLASS_NAMES) expect(classes, name).toContain(name);
     await trainOneStep(model, 3, 16);
-    const description = exportDescription(model, ['a', 'b', 'c']);
+    const description = await exportDescription(model, ['a', 'b', 'c']);
     // Layers' snake-case weight names reach the exporter in Keras 3 camelCase.
     expect(Object.keys(description.layers.find((l) => l.className === 'BatchNormalization')!.weights).sort()).toEqual(['beta', 'gamma', 'movingMean', 'movingVariance']);
     expect(description.layers.find((l) => l.className === 'Conv2DTranspose')!.weights.kernel.shape).toEqual([3, 3, 4, 16]);
-    const bytes = exportModel(model, { classNames: ['a', 'b', 'c'] });
+    const bytes = await exportModel(model, { classNames: ['a', 'b', 'c'] });
     const real = pixels(5, 16, 21);
     const result = await verifyExport(model, bytes, { images: [{ data: real.dataSync() as Float32Array, shape: [5, 16, 16, 3] }] });
     console.log(`every-layer model: max |onnx - predict| per batch ${JSON.stringify(result.perInput.map((p) => [p.shape[0], p.maxAbsDiff]))}`);

@@ -28,11 +28,12 @@ function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function weightsOf(layer: Layer): Record<string, ExportWeight> {
+async function weightsOf(layer: Layer): Promise<Record<string, ExportWeight>> {
   const out: Record<string, ExportWeight> = {};
   for (const w of layer.weights) {
-    // dataSync copies out of the backend; Float32Array.from guarantees our own buffer.
-    out[camelCase(w.name)] = { shape: [...w.variable.shape], values: Float32Array.from(w.variable.dataSync() as Float32Array) };
+    // An asynchronous read works on every backend (a GPU has no synchronous one in Node);
+    // Float32Array.from guarantees our own buffer.
+    out[camelCase(w.name)] = { shape: [...w.variable.shape], values: Float32Array.from((await w.variable.data()) as Float32Array) };
   }
   return out;
 }
@@ -60,10 +61,10 @@ function expandPipeline(name: string, config: Record<string, unknown>, inputs: s
  *
  * @example
  * ```ts
- * const description = exportDescription(model, ['cat', 'dog']);
+ * const description = await exportDescription(model, ['cat', 'dog']);
  * ```
  */
-export function exportDescription(model: Model, classNames: string[] = []): ExportModel {
+export async function exportDescription(model: Model, classNames: string[] = []): Promise<ExportModel> {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new CnnkitError(
       'EXPORT_MODEL',
@@ -74,12 +75,13 @@ export function exportDescription(model: Model, classNames: string[] = []): Expo
   if (shape.length !== 4 || shape.slice(1).some((d) => d === null)) {
     throw new CnnkitError('EXPORT_MODEL', `exportModel: expected model "${model.name}" to take [N, H, W, C] images with known H, W, C, received [${shape.map((d) => d ?? 'N').join(', ')}]`);
   }
-  const layers: ExportLayer[] = model.layers.flatMap((layer) => {
+  const layers: ExportLayer[] = [];
+  for (const layer of model.layers) {
     const inputs = (layer.inbound ?? []).map((s) => s.layer.name!);
     const config = layer.getConfig();
-    if (layer.className === 'Augmentation') return expandPipeline(layer.name!, config, inputs);
-    return [{ name: layer.name!, className: layer.className, config, inputs, weights: weightsOf(layer) }];
-  });
+    if (layer.className === 'Augmentation') layers.push(...expandPipeline(layer.name!, config, inputs));
+    else layers.push({ name: layer.name!, className: layer.className, config, inputs, weights: await weightsOf(layer) });
+  }
   return {
     inputShape: shape.slice(1) as [number, number, number],
     layers,
@@ -96,11 +98,11 @@ export function exportDescription(model: Model, classNames: string[] = []): Expo
  *
  * @example
  * ```ts
- * const bytes = exportModel(model, { classNames: ['cat', 'dog'] });
+ * const bytes = await exportModel(model, { classNames: ['cat', 'dog'] });
  * ```
  */
-export function exportModel(model: Model, options: ExportModelOptions = {}): Uint8Array {
-  return exportOnnx(exportDescription(model, options.classNames ?? []), { opset: options.opset });
+export async function exportModel(model: Model, options: ExportModelOptions = {}): Promise<Uint8Array> {
+  return exportOnnx(await exportDescription(model, options.classNames ?? []), { opset: options.opset });
 }
 
 /**
@@ -161,7 +163,7 @@ export async function exportAndVerify(
   path: string,
   options: ExportModelOptions & VerifyExportOptions = {},
 ): Promise<{ path: string; bytes: Uint8Array; verification: VerifyExportResult }> {
-  const bytes = exportModel(model, options);
+  const bytes = await exportModel(model, options);
   const verification = await verifyExport(model, bytes, options);
   if (!verification.ok) {
     const worst = verification.perInput.map((p) => `[${p.shape.join(', ')}]: ${p.maxAbsDiff.toExponential(2)}`).join('; ');

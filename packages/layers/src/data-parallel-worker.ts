@@ -85,12 +85,12 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
 /** Time of the latest `apply`, reported with the next step. */
 let applyMs = 0;
 
-function step(m: Extract<ToWorker, { type: 'step' }>): void {
+async function step(m: Extract<ToWorker, { type: 'step' }>): Promise<void> {
   const started = performance.now();
   const xs = m.xs.map(unpack);
   const ys = m.ys.map(unpack);
   try {
-    const r = lossAndGradients(model, xs, ys, m.classWeight);
+    const r = await lossAndGradients(model, xs, ys, m.classWeight);
     try {
       const loss = r.loss.dataSync()[0];
       const present = r.grads.map((g) => g !== undefined);
@@ -146,7 +146,7 @@ function state(m: Extract<ToWorker, { type: 'state' }>): void {
   ]);
 }
 
-function handle(m: ToWorker): void {
+function handle(m: ToWorker): void | Promise<void> {
   switch (m.type) {
     case 'load':
       return load(m);
@@ -179,7 +179,7 @@ const fail = (error: unknown) => {
 chain.catch(fail);
 port.on('message', (m: ToWorker) => {
   chain = chain.then(() => {
-    if (!failed) handle(m);
+    if (!failed) return handle(m);
   });
   chain.catch(fail);
 });

@@ -26,7 +26,8 @@ function functional(arch: { config: { seed: number; layers: { className: string;
 
 const hostileArchitecture = fc.tuple(sequentialArchitecture, fc.boolean()).chain(([arch, asFunctional]) => mutatedJson(asFunctional ? functional(arch) : arch));
 
-describe.skipIf(process.env.CNNKIT_TEST_BACKEND === 'wasm')('fuzz: --model architecture files through modelFromJson', () => {
+// Parsing does not depend on the backend: the properties run once, on cpu (wasm and webgpu rerun the other suites).
+describe.skipIf((process.env.CNNKIT_TEST_BACKEND || 'cpu') !== 'cpu')('fuzz: --model architecture files through modelFromJson', () => {
   prop.prop([hostileArchitecture], fuzzRuns(200))('hostile architectures build within the limits or fail with one CnnkitError naming the file', async (arch) => {
     const outcome = await expectCleanOutcome(
       () => modelFromJson(JSON.stringify(arch) ?? '', 'arch.json', { limits }),

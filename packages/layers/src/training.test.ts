@@ -37,7 +37,7 @@ describe('training step', () => {
     model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy', 'auc'] });
     const x = images(4);
     const y = tf.tensor2d([[0], [1], [1], [0]]);
-    trainStep(model, [x], [y]);
+    await trainStep(model, [x], [y]);
     for (let i = 0; i < 2; i++) {
       const { leaked } = await countLeaks(() => trainStep(model, [x], [y], { 0: 1, 1: 2 }));
       expect(leaked).toBe(0);
@@ -50,18 +50,41 @@ describe('training step', () => {
     expect(leaked).toBe(0);
   });
 
-  it('changes trainable weights only; frozen layers and statistics are not optimised', () => {
+  it('holds the same tensors and backend memory at the end of every epoch after the first (GPU buffers too)', async () => {
+    const model = tinyCnn();
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    const x = images(6);
+    const y = tf.tensor2d([[0], [1], [1], [0], [1], [0]]);
+    // webgpu reports bytes held on the GPU (numBytesInGPU); cpu and wasm report numBytes.
+    const usage: Array<{ tensors: number; bytes: number }> = [];
+    const probe = {
+      onEpochEnd: () => {
+        const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+        usage.push({ tensors: m.numTensors, bytes: m.numBytesInGPU ?? m.numBytes });
+      },
+    };
+    await model.fit([x, y], { epochs: 4, batchSize: 2, verbose: 0, validationData: [x, y], callbacks: [probe] });
+    // Epoch 1 creates the optimizer slots; from then on nothing may grow.
+    expect(usage.slice(1)).toEqual([usage[1], usage[1], usage[1]]);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('changes trainable weights only; frozen layers and statistics are not optimised', async () => {
     const model = tinyCnn();
     model.layers[1].trainable = false; // the conv
     model.compile({ optimizer: { className: 'SGD', config: { learningRate: 0.1 } }, loss: 'binary_crossentropy' });
     const before = model.getWeights();
-    trainStep(model, [images(4)], [tf.tensor2d([[0], [1], [1], [0]])]);
+    await trainStep(model, [images(4)], [tf.tensor2d([[0], [1], [1], [0]])]);
     const after = model.getWeights();
-    const changed = (p: string) => Array.from(before.get(p)!.dataSync()).some((v, i) => v !== after.get(p)!.dataSync()[i]);
-    expect(changed('conv2d/kernel')).toBe(false);
-    expect(changed('dense/kernel')).toBe(true);
-    expect(changed('batch_normalization/gamma')).toBe(true);
-    expect(changed('batch_normalization/moving_mean')).toBe(true); // updated by the forward pass, not the optimizer
+    const changed = async (p: string) => {
+      const [b, a] = await Promise.all([before.get(p)!.data(), after.get(p)!.data()]);
+      return Array.from(b).some((v, i) => v !== a[i]);
+    };
+    expect(await changed('conv2d/kernel')).toBe(false);
+    expect(await changed('dense/kernel')).toBe(true);
+    expect(await changed('batch_normalization/gamma')).toBe(true);
+    expect(await changed('batch_normalization/moving_mean')).toBe(true); // updated by the forward pass, not the optimizer
   });
 });
 
@@ -129,9 +152,9 @@ describe('fit / evaluate', () => {
     const batch = { xs: images(2), ys: tf.tensor2d([[0], [1]]) };
     const target = model.namedWeights().find((w) => w.path.endsWith('/bias'))!;
     const plant = {
-      onBatchEnd: (step: number) => {
+      onBatchEnd: async (step: number) => {
         if (step !== 2) return;
-        const values = target.variable.dataSync().slice();
+        const values = (await target.variable.data()).slice();
         values[0] = Number.NaN;
         target.variable.assign(tf.tensor(values, target.variable.shape));
       },

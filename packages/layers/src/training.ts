@@ -168,9 +168,10 @@ function wholeTensors(data: DataSource): { x: tf.Tensor[]; y: tf.Tensor[] } | nu
 }
 
 /** Per-example weights from the labels of the first output and `classWeight`. */
-function sampleWeights(classWeight: Record<number, number> | undefined, ys: tf.Tensor, kind: LabelKind): tf.Tensor | undefined {
+async function sampleWeights(classWeight: Record<number, number> | undefined, ys: tf.Tensor, kind: LabelKind): Promise<tf.Tensor | undefined> {
   if (classWeight === undefined) return undefined;
-  const labels = ys.dataSync();
+  // Read asynchronously: labels sliced on a GPU backend have no synchronous read-back.
+  const labels = await ys.data();
   const n = ys.shape[0] ?? 1;
   const per = labels.length / n;
   const weights = new Float32Array(n);
@@ -201,15 +202,15 @@ function metricInput(c: CompiledState, pred: tf.Tensor, kind: LabelKind): tf.Ten
   return kind === 'binary' ? tf.sigmoid(pred) : tf.softmax(pred, -1);
 }
 
-function updateMetrics(c: CompiledState, ys: readonly tf.Tensor[], probs: readonly tf.Tensor[], sw: tf.Tensor | undefined): void {
+// Reads are asynchronous: on a GPU backend (webgpu) computed tensors have no synchronous read-back.
+async function updateMetrics(c: CompiledState, ys: readonly tf.Tensor[], probs: readonly tf.Tensor[], sw: tf.Tensor | undefined): Promise<void> {
   if (c.metricNames.length === 0) return;
-  const weights = sw?.dataSync();
-  probs.forEach((p, i) => {
+  const weights = await sw?.data();
+  for (const [i, p] of probs.entries()) {
     const classes = p.shape[p.rank - 1] ?? 1;
-    const labels = ys[i].dataSync();
-    const values = p.dataSync();
+    const [labels, values] = await Promise.all([ys[i].data(), p.data()]);
     for (const m of c.metrics[i]) m.update(labels, values, classes, weights);
-  });
+  }
 }
 
 function metricLogs(model: Model, c: CompiledState, prefix: string): Logs {
@@ -251,11 +252,11 @@ export interface LossAndGradients {
  * `trainStep` that a data-parallel worker runs on its shard of a batch: with Keras's
  * mean over the batch, the shard gradients weighted by shard size sum to the batch's.
  */
-export function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): LossAndGradients {
+export async function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], classWeight?: Record<number, number>): Promise<LossAndGradients> {
   const c = requireCompiled(model, 'fit');
   checkLabels(model, ys as tf.Tensor[], 'fit');
   const weights = model.trainableWeights;
-  const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+  const sw = await sampleWeights(classWeight, ys[0], c.kinds[0]);
   let probs: tf.Tensor[] = [];
   let grads: (tf.Tensor | undefined)[] = [];
   const loss = tf.tidy(() => {
@@ -276,16 +277,17 @@ export function lossAndGradients(model: Model, xs: readonly tf.Tensor[], ys: rea
 /**
  * One optimisation step on a batch: forward in training mode, loss, gradients of
  * the trainable weights, optimizer update, metric update. Leaves no tensors behind.
- * Returns the batch loss.
+ * Resolves to the batch loss once the step has run (reads are asynchronous, so this
+ * works on GPU backends too).
  *
  * @example
  * ```ts
- * const loss = trainStep(model, [images], [labels]);
+ * const loss = await trainStep(model, [images], [labels]);
  * ```
  */
-export function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): number {
+export async function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classWeight?: Record<number, number>): Promise<number> {
   const c = requireCompiled(model, 'fit');
-  const { loss: lossTensor, grads, probs, sampleWeight: sw } = lossAndGradients(model, xs, ys, classWeight);
+  const { loss: lossTensor, grads, probs, sampleWeight: sw } = await lossAndGradients(model, xs, ys, classWeight);
   try {
     const weights = model.trainableWeights;
     if (weights.length > 0) {
@@ -293,8 +295,9 @@ export function trainStep(model: Model, xs: tf.Tensor[], ys: tf.Tensor[], classW
         weights.flatMap((w, i) => (grads[i] === undefined ? [] : [{ path: w.path, variable: w.variable, gradient: grads[i]! }])),
       );
     }
-    const loss = lossTensor.dataSync()[0];
-    updateMetrics(c, ys, probs, sw);
+    // The kernels above are queued; the read waits for them (on a GPU, for the whole step).
+    const loss = (await lossTensor.data())[0];
+    await updateMetrics(c, ys, probs, sw);
     return loss;
   } finally {
     tf.dispose([lossTensor, ...grads.filter((g) => g !== undefined), ...probs]);
@@ -308,9 +311,9 @@ async function engineStep(model: Model, engine: TrainingEngine, xs: tf.Tensor[],
   checkLabels(model, ys, 'fit');
   const { loss, predictions } = await engine.step(xs, ys, classWeight);
   if (c.metricNames.length > 0) {
-    const sw = sampleWeights(classWeight, ys[0], c.kinds[0]);
+    const sw = await sampleWeights(classWeight, ys[0], c.kinds[0]);
     const probs = predictions.map((p, i) => tf.tensor(p, [xs[0].shape[0] ?? 1, ...model.outputs[i].shape.slice(1).map((d) => d ?? 1)]));
-    updateMetrics(c, ys, probs, sw);
+    await updateMetrics(c, ys, probs, sw);
     for (const p of probs) p.dispose();
     sw?.dispose();
   }
@@ -408,16 +411,13 @@ export async function fitModel(model: Model, data: DataSource, options: FitOptio
           step++;
           let loss: number;
           try {
-            if (options.engine === undefined) {
-              loss = trainStep(model, xs, ys, options.classWeight);
-            } else {
-              // An engine takes the batch when its step is called and computes elsewhere
-              // (worker threads, onnxruntime); meanwhile this thread loads and augments the
-              // next batch.
-              const running = engineStep(model, options.engine, xs, ys, options.classWeight);
-              reader.prefetch();
-              loss = await running;
-            }
+            // A step's kernels are queued when it is called and run elsewhere (a GPU, worker
+            // threads, onnxruntime); meanwhile this thread loads and augments the next batch.
+            const running = options.engine === undefined
+              ? trainStep(model, xs, ys, options.classWeight)
+              : engineStep(model, options.engine, xs, ys, options.classWeight);
+            reader.prefetch();
+            loss = await running;
           } finally {
             if (dispose) for (const t of [...xs, ...ys]) t.dispose();
           }
@@ -500,9 +500,9 @@ export async function evaluateModel(model: Model, data: DataSource, options: Eva
         return [totalLoss(state, ys, preds, undefined), preds.map((p, i) => metricInput(state, p, state.kinds[i]))] as const;
       });
       const n = xs[0].shape[0] ?? 1;
-      lossSum += loss.dataSync()[0] * n;
+      lossSum += (await loss.data())[0] * n;
       seen += n;
-      updateMetrics(state, ys, probs, undefined);
+      await updateMetrics(state, ys, probs, undefined);
       loss.dispose();
       for (const p of probs) p.dispose();
     } finally {

@@ -4,7 +4,7 @@
  */
 
 /** Every backend cnnkit knows. Adding one must fail to compile until each switch handles it. */
-export const BACKEND_NAMES = ['cpu', 'wasm', 'cuda', 'onnx'] as const;
+export const BACKEND_NAMES = ['cpu', 'wasm', 'webgpu', 'cuda', 'onnx'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** What a selection is for: `train` needs gradients, `infer` only forward passes. */
@@ -21,8 +21,20 @@ export interface BackendCapabilities {
   readonly threads: number;
 }
 
+/** The physical (or emulated) device behind a GPU backend, as the driver describes it. */
+export interface AdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly description: string;
+  /**
+   * A CPU emulation of a GPU (SwiftShader, lavapipe, WARP): exact but slow. `auto`
+   * never selects a backend on a software adapter; naming the backend still works.
+   */
+  readonly software: boolean;
+}
+
 export type Availability =
-  | { readonly available: true }
+  | { readonly available: true; readonly adapter?: AdapterInfo }
   | { readonly available: false; readonly reason: string; readonly fix: string };
 
 /**
@@ -70,6 +82,8 @@ export function describeBackend(name: BackendName): string {
       return 'pure JavaScript (tfjs-backend-cpu)';
     case 'wasm':
       return 'WebAssembly with SIMD (tfjs-backend-wasm + cnnkit training kernels)';
+    case 'webgpu':
+      return 'any GPU through WebGPU (tfjs-backend-webgpu; Dawn in Node, navigator.gpu in browsers)';
     case 'cuda':
       return 'NVIDIA GPU through libtensorflow (tfjs-node-gpu)';
     case 'onnx':

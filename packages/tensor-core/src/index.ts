@@ -2,6 +2,7 @@ export { tf } from './tf.js';
 export {
   BACKEND_NAMES,
   describeBackend,
+  type AdapterInfo,
   type Availability,
   type BackendCapabilities,
   type BackendName,

@@ -4,11 +4,18 @@ import { BackendCapabilityError, BackendUnavailableError, UnknownBackendError } 
 import { BackendRegistry } from './registry.js';
 import { resolveBackend } from './select-backend.js';
 
-function plugin(name: BackendPlugin['name'], priority: number, opts: { available?: boolean; training?: boolean } = {}): BackendPlugin {
+function plugin(
+  name: BackendPlugin['name'],
+  priority: number,
+  opts: { available?: boolean; training?: boolean; software?: boolean } = {},
+): BackendPlugin {
+  const adapter = opts.software === undefined ? undefined
+    : { vendor: 'v', architecture: 'a', description: opts.software ? 'SwiftShader driver' : 'NVIDIA H200', software: opts.software };
   return {
     name, priority, packageName: `@cnnkit/backend-${name}`,
     isAvailable: async () =>
-      opts.available === false ? { available: false, reason: `${name} missing`, fix: `npm install ${name}-thing` } : { available: true },
+      opts.available === false ? { available: false, reason: `${name} missing`, fix: `npm install ${name}-thing` }
+        : adapter === undefined ? { available: true } : { available: true, adapter },
     capabilities: () => ({ device: 'cpu', training: opts.training ?? true, inference: true, threads: 1 }),
     version: () => '1.0.0',
     activate: async () => {},
@@ -64,5 +71,24 @@ describe('resolveBackend', () => {
       'backend selection: no registered backend can train here (cuda: cuda missing)',
     );
     await expect(resolveBackend({ registry: new BackendRegistry(), env: {} })).rejects.toThrow(/none registered/);
+  });
+
+  it.each([
+    // [webgpu adapter, task, expected under auto]
+    [false, 'train', 'webgpu'],
+    [false, 'infer', 'webgpu'],
+    [true, 'train', 'wasm'],
+    [true, 'infer', 'wasm'],
+  ] as const)('auto with a webgpu adapter (software: %s) for %s picks %s', async (software, task, expected) => {
+    const reg = new BackendRegistry().add(plugin('cpu', 100)).add(plugin('wasm', 200)).add(plugin('webgpu', 250, { software }));
+    expect((await resolveBackend({ registry: reg, env: {}, task })).plugin.name).toBe(expected);
+  });
+
+  it('a software adapter still serves an explicit name, and auto says why it passed it over', async () => {
+    const reg = new BackendRegistry().add(plugin('webgpu', 250, { software: true }));
+    expect((await resolveBackend({ name: 'webgpu', registry: reg, env: {} })).plugin.name).toBe('webgpu');
+    await expect(resolveBackend({ registry: reg, env: {} })).rejects.toThrow(
+      'backend selection: no registered backend can train here (webgpu: only a software adapter (SwiftShader driver), never chosen by auto)',
+    );
   });
 });

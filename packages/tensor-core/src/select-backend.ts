@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, BackendPlugin, Task } from './backend-plugin.js';
+import type { AdapterInfo, BackendName, BackendPlugin, Task } from './backend-plugin.js';
 import { BACKEND_NAMES } from './backend-plugin.js';
 import {
   BackendCapabilityError,
@@ -10,7 +10,7 @@ import {
 import { defaultRegistry, type BackendRegistry } from './registry.js';
 
 export interface SelectBackendOptions {
-  /** `cpu`, `wasm`, `cuda`, `onnx` or `auto`. Default: `CNNKIT_BACKEND`, else `auto`. */
+  /** `cpu`, `wasm`, `webgpu`, `cuda`, `onnx` or `auto`. Default: `CNNKIT_BACKEND`, else `auto`. */
   name?: string | undefined;
   /** What the backend must be able to do. Default `train`. */
   task?: Task;
@@ -23,6 +23,8 @@ export interface SelectedBackend {
   plugin: BackendPlugin;
   /** Where the name came from: the call, the environment, or auto selection. */
   source: 'argument' | 'CNNKIT_BACKEND' | 'auto';
+  /** The GPU adapter a GPU backend runs on, as its availability check reported it. */
+  adapter?: AdapterInfo;
 }
 
 function isBackendName(name: string): name is BackendName {
@@ -36,7 +38,8 @@ function canDo(plugin: BackendPlugin, task: Task): boolean {
 
 /**
  * Resolves which backend to use without activating it: an explicit name, else
- * `CNNKIT_BACKEND`, else the best available registered backend that can do `task`.
+ * `CNNKIT_BACKEND`, else the best available registered backend that can do `task`
+ * (highest priority first; a backend whose only adapter is a software GPU is skipped).
  * Throws a typed error for an unknown name, an unavailable backend (with its fix),
  * or a backend that cannot do the task.
  */
@@ -58,7 +61,12 @@ export async function resolveBackend(options: SelectBackendOptions = {}): Promis
     for (const plugin of registry.list()) {
       if (!canDo(plugin, task)) continue;
       const availability = await plugin.isAvailable();
-      if (availability.available) return { plugin, source: 'auto' };
+      if (availability.available && availability.adapter?.software === true) {
+        // A software GPU is a CPU emulation, far slower than the CPU backends: only on request.
+        reasons.push(`${plugin.name}: only a software adapter (${availability.adapter.description}), never chosen by auto`);
+        continue;
+      }
+      if (availability.available) return { plugin, source: 'auto', ...(availability.adapter ? { adapter: availability.adapter } : {}) };
       reasons.push(`${plugin.name}: ${availability.reason}`);
     }
     throw new CnnkitError(
@@ -77,7 +85,7 @@ export async function resolveBackend(options: SelectBackendOptions = {}): Promis
     throw new BackendUnavailableError(plugin.name, availability.reason, availability.fix);
   }
   if (!canDo(plugin, task)) throw new BackendCapabilityError(plugin.name, task, capable);
-  return { plugin, source };
+  return { plugin, source, ...(availability.adapter ? { adapter: availability.adapter } : {}) };
 }
 
 /**

@@ -37,7 +37,7 @@ export async function benchOnnxInference(options: OnnxInferenceOptions): Promise
   try {
     const model = tutorialModel(size);
     const file = join(dir, 'model.onnx');
-    await writeFile(file, exportModel(model));
+    await writeFile(file, await exportModel(model));
     model.dispose();
     const predictor = await loadOnnxPredictor(file);
     try {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { webgpuTestEnv } from '@cnnkit/vitest-config';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // backend-onnx depends on onnx-proto, which is not on the registry: it must come from its own tarball.
-const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-cuda', 'onnx-proto', 'backend-onnx'];
+const packages = ['tensor-core', 'backend-cpu', 'backend-wasm', 'backend-webgpu', 'backend-cuda', 'onnx-proto', 'backend-onnx'];
 let scratch = '';
 
 afterAll(async () => {
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('installing the packed packages with plain npm', () => {
-  it('imports them outside the workspace and runs a conv forward pass on cpu and wasm that agree', async () => {
+  it('imports them outside the workspace and runs a conv forward pass on cpu, wasm and webgpu that agree', async () => {
     scratch = await mkdtemp(join(tmpdir(), 'cnnkit-pack-'));
     const tarballs = join(scratch, 'tarballs');
     for (const p of packages) {
@@ -35,17 +36,19 @@ describe('installing the packed packages with plain npm', () => {
       `import { tf, BackendRegistry, selectBackend } from '@cnnkit/tensor-core';
 import { cpuBackend } from '@cnnkit/backend-cpu';
 import { wasmBackend } from '@cnnkit/backend-wasm';
+import { webgpuBackend } from '@cnnkit/backend-webgpu';
 import { cudaBackend } from '@cnnkit/backend-cuda';
 import { loadOnnxPredictor, onnxBackend } from '@cnnkit/backend-onnx';
 import { float32Tensor, int64Tensor, nodeProto, serializeModel, valueInfo } from '@cnnkit/onnx-proto';
 import { writeFileSync } from 'node:fs';
-const registry = new BackendRegistry().add(cpuBackend()).add(wasmBackend()).add(cudaBackend()).add(onnxBackend());
+const registry = new BackendRegistry().add(cpuBackend()).add(wasmBackend()).add(webgpuBackend()).add(cudaBackend()).add(onnxBackend());
 const out = {};
-for (const name of ['cpu', 'wasm']) {
+out.webgpuAvailability = await registry.get('webgpu').isAvailable();
+for (const name of ['cpu', 'wasm', ...(out.webgpuAvailability.available ? ['webgpu'] : [])]) {
   await selectBackend({ name, registry });
   const x = tf.tensor4d(Array.from({ length: 2 * 5 * 5 * 3 }, (_, i) => Math.sin(i)), [2, 5, 5, 3]);
   const f = tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 2 }, (_, i) => Math.cos(i)), [3, 3, 3, 2]);
-  out[name] = Array.from(tf.conv2d(x, f, 1, 'same').dataSync());
+  out[name] = Array.from(await tf.conv2d(x, f, 1, 'same').data());
 }
 out.cuda = await registry.get('cuda').isAvailable();
 out.onnx = { ...(await registry.get('onnx').isAvailable()), version: registry.get('onnx').version() };
@@ -73,10 +76,12 @@ await predictor.dispose();
 console.log(JSON.stringify(out));
 `,
     );
-    const { stdout } = await exec(process.execPath, ['main.js'], { cwd: app });
+    const { stdout } = await exec(process.execPath, ['main.js'], { cwd: app, env: { ...process.env, ...webgpuTestEnv() } });
     const out = JSON.parse(stdout.trim().split('\n').pop()!) as {
       cpu: number[];
       wasm: number[];
+      webgpu?: number[];
+      webgpuAvailability: { available: boolean; reason?: string };
       cuda: { available: boolean };
       onnx: { available: boolean; version: string | null };
       tiny: { classNames: string[]; inputShape: number[]; probabilities: number[] };
@@ -89,6 +94,11 @@ console.log(JSON.stringify(out));
         for (let c = 0; c < 3; c++) centre += Math.sin(((1 + i) * 5 + (1 + j)) * 3 + c) * Math.cos(((i * 3 + j) * 3 + c) * 2);
     expect(out.cpu[(2 * 5 + 2) * 2]).toBeCloseTo(centre, 4);
     for (let i = 0; i < out.cpu.length; i++) expect(Math.abs(out.wasm[i] - out.cpu[i])).toBeLessThan(1e-4);
+    // webgpu from its tarball, with Dawn (npm webgpu) installed as its optional dependency.
+    const requireWebgpu = (process.env.CNNKIT_REQUIRE_BACKENDS ?? '').split(',').includes('webgpu');
+    if (requireWebgpu) expect(out.webgpuAvailability, 'webgpu from the packed package').toMatchObject({ available: true });
+    if (out.webgpu !== undefined) for (let i = 0; i < out.cpu.length; i++) expect(Math.abs(out.webgpu[i] - out.cpu[i])).toBeLessThan(1e-4);
+    expect(await readdir(join(app, 'node_modules'))).toContain('webgpu');
     expect(out.cuda.available).toBe(false);
     // onnxruntime-node ships its CPU binaries in the package: it loads even with --ignore-scripts.
     expect(out.onnx).toEqual({ available: true, version: '1.30.0' });

@@ -1,4 +1,4 @@
-import { BACKEND_NAMES, type BackendName } from '@cnnkit/tensor-core';
+import { BACKEND_NAMES, type AdapterInfo, type BackendName } from '@cnnkit/tensor-core';
 import { cliRegistry } from '../backend-registry.js';
 
 export interface BackendRow {
@@ -9,6 +9,8 @@ export interface BackendRow {
   training: boolean;
   threads: number;
   version: string | null;
+  /** GPU backends (webgpu): the adapter found, or null when there is none. */
+  adapter?: AdapterInfo | null;
 }
 
 /** One row per backend cnnkit knows, registered or not (DESIGN.md's `backends --json` shape). */
@@ -31,6 +33,7 @@ export async function listBackends(): Promise<BackendRow[]> {
       training: caps.training,
       threads: caps.threads,
       version: plugin.version(),
+      ...(name === 'webgpu' ? { adapter: availability.available ? availability.adapter ?? null : null } : {}),
     });
   }
   return rows;
@@ -40,6 +43,7 @@ function unregistered(name: BackendName): BackendRow {
   switch (name) {
     case 'cpu':
     case 'wasm':
+    case 'webgpu':
     case 'cuda':
     case 'onnx':
       return { name, available: false, reason: `not registered in this CLI`, device: 'cpu', training: false, threads: 0, version: null };
@@ -53,7 +57,8 @@ function unregistered(name: BackendName): BackendRow {
 /** The human table. */
 export function formatBackends(rows: BackendRow[]): string {
   const header = ['backend', 'available', 'device', 'training', 'threads', 'version'];
-  const body = rows.map((r) => [r.name, r.available ? 'yes' : 'no', r.device, r.training ? 'yes' : 'no', String(r.threads), r.version ?? '-']);
+  const device = (r: BackendRow) => (r.adapter ? `${r.device}: ${r.adapter.description}${r.adapter.software ? ' (software, slow)' : ''}` : r.device);
+  const body = rows.map((r) => [r.name, r.available ? 'yes' : 'no', device(r), r.training ? 'yes' : 'no', String(r.threads), r.version ?? '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const notes = rows.filter((r) => !r.available).map((r) => `  ${r.name}: ${r.reason}`);

@@ -66,7 +66,7 @@ export async function evaluateCommand(modelPath: string, data: string, options: 
   const classes = await checkDataFolder('evaluate', data, 1);
   let predictor: Predictor;
   if (options.backend === 'onnx') {
-    if (options.openOnnx === undefined) throw new UserError('evaluate: --backend onnx is not available in this build; use auto, cpu, wasm or cuda');
+    if (options.openOnnx === undefined) throw new UserError('evaluate: --backend onnx is not available in this build; use auto, cpu, wasm, webgpu or cuda');
     predictor = await options.openOnnx(modelPath);
   } else {
     predictor = await openPredictor('evaluate', modelPath, options.backend);

@@ -38,7 +38,7 @@ export async function predictCommand(
 ): Promise<Prediction[]> {
   let predictor: Predictor;
   if (options.backend === 'onnx') {
-    if (options.openOnnx === undefined) throw new UserError('predict: --backend onnx is not available in this build; use auto, cpu, wasm or cuda');
+    if (options.openOnnx === undefined) throw new UserError('predict: --backend onnx is not available in this build; use auto, cpu, wasm, webgpu or cuda');
     predictor = await options.openOnnx(modelPath);
   } else {
     predictor = await openPredictor('predict', modelPath, options.backend);

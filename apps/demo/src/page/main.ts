@@ -4,7 +4,7 @@ import { classifyImage, modelInputSize, type Classification } from './classify-i
 import { decodeImageFile } from './decode-image-file.js';
 import { drawCam } from './draw-cam.js';
 import { fetchModelArtifacts } from './fetch-model.js';
-import { activatePageBackend, isPageBackend, PAGE_BACKENDS, pageRegistry, type PageBackend } from './page-backends.js';
+import { activatePageBackend, isPageBackend, PAGE_BACKENDS, pageBackendChoices, pageRegistry, type PageBackend } from './page-backends.js';
 
 // The page's state lives in <body data-*> as well as on screen, so a test (or a
 // curious user in devtools) can tell when a result is final and which backend made it.
@@ -17,6 +17,7 @@ function element<T extends HTMLElement>(id: string): T {
 
 const ui = {
   backend: element<HTMLSelectElement>('backend'),
+  backendNote: element<HTMLParagraphElement>('backend-note'),
   status: element<HTMLSpanElement>('status'),
   modelInfo: element<HTMLParagraphElement>('model-info'),
   drop: element<HTMLElement>('drop'),
@@ -35,12 +36,15 @@ let model: Model | null = null;
 let classNames: string[] = [];
 let image: { pixels: RawImage; name: string } | null = null;
 let results = 0;
+// Options the browser cannot run stay listed but disabled, with the reason shown.
+const unavailable = new Set<string>();
 
 function setState(state: 'loading' | 'busy' | 'ready' | 'error', message: string): void {
   document.body.dataset.state = state;
   ui.status.textContent = message;
   const idle = state === 'ready';
   ui.backend.disabled = !idle;
+  for (const option of ui.backend.options) option.disabled = unavailable.has(option.value);
   ui.file.disabled = !idle;
 }
 
@@ -82,6 +86,8 @@ function showResult(result: Classification, pixels: RawImage): void {
   );
   ui.predicted.textContent = `${classNames[best]} (${(100 * result.probabilities[best]).toFixed(1)}%)`;
   drawCam(ui.canvas, pixels, result.cam);
+  // The heatmap itself, for tests and devtools: what the overlay was drawn from.
+  ui.canvas.dataset.heatmap = JSON.stringify({ width: result.cam.width, height: result.cam.height, values: Array.from(result.cam.heatmap) });
   ui.result.hidden = false;
   results += 1;
   document.body.dataset.results = String(results);
@@ -120,7 +126,19 @@ function openFile(file: File): void {
   });
 }
 
-for (const name of PAGE_BACKENDS) ui.backend.add(new Option(name, name));
+run('Looking for backends…', async () => {
+  const notes: string[] = [];
+  for (const choice of await pageBackendChoices(registry)) {
+    const option = new Option(choice.unavailable === null ? choice.label : `${choice.name} (unavailable)`, choice.name);
+    if (choice.unavailable !== null) {
+      unavailable.add(choice.name);
+      notes.push(`${choice.name} is unavailable: ${choice.unavailable}.`);
+    }
+    ui.backend.add(option);
+  }
+  ui.backendNote.textContent = notes.join(' ');
+  ui.backendNote.hidden = notes.length === 0;
+});
 ui.backend.addEventListener('change', () => {
   const name = ui.backend.value;
   if (!isPageBackend(name)) return;
@@ -147,3 +165,4 @@ ui.drop.addEventListener('drop', (event) => {
 });
 
 run('Loading the model…', () => useBackend(PAGE_BACKENDS[0]));
+

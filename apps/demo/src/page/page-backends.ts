@@ -1,9 +1,13 @@
 import { cpuBackend } from '@cnnkit/backend-cpu';
 import { wasmBackend } from '@cnnkit/backend-wasm';
+import { webgpuBackend } from '@cnnkit/backend-webgpu';
 import { BackendRegistry, selectBackend } from '@cnnkit/tensor-core';
 
-/** The backends the page offers, wasm first (the default: it is the fast one in a browser). */
-export const PAGE_BACKENDS = ['wasm', 'cpu'] as const;
+/**
+ * The backends the page offers, wasm first (the default: fast on every machine and
+ * exact); webgpu where the browser has navigator.gpu; cpu as the reference.
+ */
+export const PAGE_BACKENDS = ['wasm', 'webgpu', 'cpu'] as const;
 export type PageBackend = (typeof PAGE_BACKENDS)[number];
 
 export function isPageBackend(name: string): name is PageBackend {
@@ -16,7 +20,20 @@ export function isPageBackend(name: string): name is PageBackend {
  * copies them next to the page, in wasm/.
  */
 export function pageRegistry(wasmPaths: string): BackendRegistry {
-  return new BackendRegistry().add(wasmBackend({ wasmPaths })).add(cpuBackend());
+  return new BackendRegistry().add(wasmBackend({ wasmPaths })).add(webgpuBackend()).add(cpuBackend());
+}
+
+/** Each offered backend and, where it cannot run in this browser, why not (for the picker). */
+export async function pageBackendChoices(registry: BackendRegistry): Promise<Array<{ name: PageBackend; unavailable: string | null; label: string }>> {
+  const choices = [];
+  for (const name of PAGE_BACKENDS) {
+    const availability = await registry.get(name)!.isAvailable();
+    const label = availability.available && availability.adapter !== undefined
+      ? `${name} (${availability.adapter.description || availability.adapter.vendor}${availability.adapter.software ? ', software' : ''})`
+      : name;
+    choices.push({ name, unavailable: availability.available ? null : availability.reason, label });
+  }
+  return choices;
 }
 
 /**

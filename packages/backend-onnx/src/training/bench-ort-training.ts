@@ -83,7 +83,7 @@ export async function benchOrtTraining(options: BenchOrtTrainingOptions = {}): P
   const yt = ref === null ? null : tf.tensor(y, [batch, 1]);
   for (let i = 0; i < warmup; i++) {
     await trainer.step([x], [y]);
-    if (ref !== null) trainStep(ref, [xt!], [yt!]);
+    if (ref !== null) await trainStep(ref, [xt!], [yt!]);
   }
   // The engines alternate step by step, so both see the same machine load (other
   // processes on a shared machine swing throughput by 2x within a minute).
@@ -105,7 +105,7 @@ export async function benchOrtTraining(options: BenchOrtTrainingOptions = {}): P
     if (ref !== null) {
       t0 = performance.now();
       c0 = cpuMs();
-      trainStep(ref, [xt!], [yt!]);
+      await trainStep(ref, [xt!], [yt!]);
       wasmMs += performance.now() - t0;
       wasmCpu += cpuMs() - c0;
     }

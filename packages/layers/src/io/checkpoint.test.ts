@@ -42,7 +42,7 @@ function build(): Sequential {
 
 const x = () => tf.tensor4d(values(12 * 6 * 6 * 2, 3).map((v) => (v + 1) * 100), [12, 6, 6, 2]);
 const y = () => tf.tensor2d(values(12, 4).map((v) => (v > 0 ? 1 : 0)), [12, 1]);
-const weightsOf = (m: Sequential) => m.namedWeights().map((w) => [w.path, Array.from(w.variable.dataSync())] as const);
+const weightsOf = (m: Sequential) => Promise.all(m.namedWeights().map(async (w) => [w.path, Array.from(await w.variable.data())] as const));
 
 /** Simulates a crash right after the checkpoint of epoch `k` was written. */
 class Crash implements Callback {
@@ -69,7 +69,7 @@ describe('checkpoints', () => {
     expect(history.loss).toHaveLength(2);
     expect(resumed.compiled!.optimizer.iterations).toBe(6);
     await resumed.fit(data, { initialEpoch: epoch, epochs: 4, batchSize: 4, verbose: 0 });
-    expect(weightsOf(resumed as Sequential)).toEqual(weightsOf(straight));
+    expect(await weightsOf(resumed as Sequential)).toEqual(await weightsOf(straight));
   });
 
   it('detects mixed, missing or corrupt checkpoint files', async () => {

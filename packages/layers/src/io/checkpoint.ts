@@ -56,7 +56,7 @@ export async function saveCheckpoint(
   const state = c.optimizer.getState();
   const slots = new Map<string, StoredTensor>();
   for (const [key, t] of state.slots) {
-    slots.set(key, { shape: [...t.shape], data: t.dataSync() as Float32Array });
+    slots.set(key, { shape: [...t.shape], data: (await t.data()) as Float32Array });
     t.dispose();
   }
   const trainingState: TrainingState = {
@@ -68,7 +68,7 @@ export async function saveCheckpoint(
     rng: model.getRngStates(),
     history: options.history ?? {},
   };
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeWeights(model, epochTag));
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), await encodeWeights(model, epochTag));
   await writeFileAtomic(join(dir, OPTIMIZER_FILE), encodeSafetensors(slots, { format: 'cnnkit', ...epochTag }));
   const metadata = { ...options.metadata, training: { ...options.metadata?.training, epoch: options.epoch } };
   await writeFileAtomic(join(dir, MODEL_FILE), `${JSON.stringify(modelJson(model, metadata), null, 2)}\n`);

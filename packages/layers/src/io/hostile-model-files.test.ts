@@ -29,7 +29,7 @@ beforeAll(async () => {
     },
   });
   json = modelJson(model);
-  weights = encodeWeights(model);
+  weights = await encodeWeights(model);
   model.dispose();
 });
 

@@ -24,11 +24,11 @@ describe('saveModel / loadModel', () => {
   it('save → load → predict gives identical outputs (Sequential)', async () => {
     const model = seedCnn({ imageSize: [16, 16], numClasses: 3, seed: 5 });
     const x = tf.randomUniform([4, 16, 16, 3], 0, 255, 'float32', 3);
-    const before = (model.predict(x) as tf.Tensor).dataSync();
+    const before = await (model.predict(x) as tf.Tensor).data();
     await saveModel(model, join(dir, 'seq'), { classNames: ['a', 'b', 'c'], training: { epochs: 3 } });
     expect((await readdir(join(dir, 'seq'))).sort()).toEqual(['model.json', 'weights.safetensors']);
     const { model: loaded, json } = await loadModel(join(dir, 'seq'));
-    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
+    expect(Array.from(await (loaded.predict(x) as tf.Tensor).data())).toEqual(Array.from(before));
     expect(json.classNames).toEqual(['a', 'b', 'c']);
     expect(json.inputShapes).toEqual([[16, 16, 3]]);
     expect(json.preprocessing).toMatch(/raw RGB pixels 0..255/);
@@ -44,8 +44,8 @@ describe('saveModel / loadModel', () => {
     model.call([input], { training: true }); // moves the BN statistics away from 0/1
     await saveModel(model, join(dir, 'fn'));
     const { model: loaded } = await loadModel(join(dir, 'fn'));
-    expect(Array.from((loaded.predict(input) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(input) as tf.Tensor).dataSync()));
-    expect(Array.from(loaded.getLayer('batch_normalization').weights[2].variable.dataSync())).not.toEqual([0, 0, 0]);
+    expect(Array.from(await (loaded.predict(input) as tf.Tensor).data())).toEqual(Array.from(await (model.predict(input) as tf.Tensor).data()));
+    expect(Array.from(await loaded.getLayer('batch_normalization').weights[2].variable.data())).not.toEqual([0, 0, 0]);
   });
 
   it('rejects malformed, truncated or inconsistent files with the file name and the problem', async () => {

@@ -36,9 +36,10 @@ export interface ModelJson extends Required<ModelMetadata> {
 export const DEFAULT_PREPROCESSING = 'raw RGB pixels 0..255, NHWC float32; rescaling is a layer inside the model';
 
 /** The model's weights as safetensors bytes, keyed by layer path. */
-export function encodeWeights(model: Model, metadata: Record<string, string> = {}): Uint8Array {
+export async function encodeWeights(model: Model, metadata: Record<string, string> = {}): Promise<Uint8Array> {
   const tensors = new Map<string, StoredTensor>();
-  for (const w of model.namedWeights()) tensors.set(w.path, { shape: [...w.variable.shape], data: w.variable.dataSync() as Float32Array });
+  // Asynchronous reads: a GPU backend has no synchronous read-back in Node.
+  for (const w of model.namedWeights()) tensors.set(w.path, { shape: [...w.variable.shape], data: (await w.variable.data()) as Float32Array });
   return encodeSafetensors(tensors, { format: 'cnnkit', ...metadata });
 }
 
@@ -177,7 +178,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
 export async function saveModel(model: Model, dir: string, metadata: ModelMetadata = {}): Promise<void> {
   const { writeFileAtomic } = await import('./atomic-write.js');
   const { join } = await import('node:path');
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeWeights(model));
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), await encodeWeights(model));
   await writeFileAtomic(join(dir, MODEL_FILE), `${JSON.stringify(modelJson(model, metadata), null, 2)}\n`);
 }
 

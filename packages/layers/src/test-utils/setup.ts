@@ -1,5 +1,6 @@
 import { cpuBackend } from '@cnnkit/backend-cpu';
 import { wasmBackend } from '@cnnkit/backend-wasm';
+import { webgpuBackend } from '@cnnkit/backend-webgpu';
 import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
 import { expect } from 'vitest';
 import { Input } from '../input-layer.js';
@@ -7,16 +8,18 @@ import type { Layer } from '../layer.js';
 import { Model } from '../model.js';
 
 /**
- * Activates the backend the suite runs on: `CNNKIT_TEST_BACKEND` (cpu or wasm,
- * default cpu). `pnpm test` runs the whole suite once per backend.
+ * Activates the backend the suite runs on: `CNNKIT_TEST_BACKEND` (cpu, wasm or
+ * webgpu, default cpu). `pnpm test` runs the whole suite on cpu and wasm, and the
+ * training, save/load and resume files on webgpu (vitest.webgpu.config.ts).
  */
 export async function useTestBackend(): Promise<void> {
   const name = process.env.CNNKIT_TEST_BACKEND || 'cpu';
-  if (name !== 'cpu' && name !== 'wasm') {
-    throw new Error(`layers tests: expected CNNKIT_TEST_BACKEND cpu or wasm, received "${name}"`);
+  if (name !== 'cpu' && name !== 'wasm' && name !== 'webgpu') {
+    throw new Error(`layers tests: expected CNNKIT_TEST_BACKEND cpu, wasm or webgpu, received "${name}"`);
   }
   if (!defaultRegistry.names().includes('cpu')) defaultRegistry.add(cpuBackend());
   if (!defaultRegistry.names().includes('wasm')) defaultRegistry.add(wasmBackend());
+  if (!defaultRegistry.names().includes('webgpu')) defaultRegistry.add(webgpuBackend());
   await selectBackend({ name });
 }
 

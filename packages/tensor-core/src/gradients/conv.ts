@@ -31,8 +31,15 @@ function requireNHWC(op: string, attrs: ConvAttrs): void {
 export function dilateFilter(filter: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
   if (dh === 1 && dw === 1) return filter;
   const [kh, kw, ci, co] = filter.shape;
-  const spread = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, ci, co]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
-  return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, ci, co]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, ci, co]) as tf.Tensor4D;
+  const c = ci * co;
+  // One axis at a time, in rank <= 4: tfjs-webgpu cannot compile a rank-6 pad (its
+  // WGSL has no vec6), and a failed GPU shader yields zeros, not an error.
+  const spreadW = tf.pad(tf.reshape(filter, [kh, kw, 1, c]), [[0, 0], [0, 0], [0, dw - 1], [0, 0]]);
+  const wide = (kw - 1) * dw + 1;
+  const alongW = tf.slice(tf.reshape(spreadW, [kh, kw * dw, c]), [0, 0, 0], [kh, wide, c]);
+  const spreadH = tf.pad(tf.reshape(alongW, [kh, 1, wide, c]), [[0, 0], [0, dh - 1], [0, 0], [0, 0]]);
+  const tall = (kh - 1) * dh + 1;
+  return tf.reshape(tf.slice(tf.reshape(spreadH, [kh * dh, wide, c]), [0, 0, 0], [tall, wide, c]), [tall, wide, ci, co]) as tf.Tensor4D;
 }
 
 /** Keeps every d-th tap: the gradient of `dilateFilter`. */

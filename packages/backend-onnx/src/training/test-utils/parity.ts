@@ -50,7 +50,7 @@ export async function compareSteps(
   ort.setWeights(start);
   ref.compile(compileArgs());
   const wasmLosses: number[] = [];
-  for (let i = 0; i < steps; i++) wasmLosses.push(trainStep(ref, [x], [y]));
+  for (let i = 0; i < steps; i++) wasmLosses.push(await trainStep(ref, [x], [y]));
   const trainer = await createOrtTrainer(ort, compileArgs(), options.trainer);
   const ortLosses: number[] = [];
   for (let i = 0; i < steps; i++) ortLosses.push((await trainer.step([x], [y])).loss);
