@@ -3,6 +3,7 @@
 // engine each) and give slow kernels room without hiding hangs.
 import { existsSync } from 'node:fs';
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { SLOW_FUZZ_SCALE } from './fuzz.js';
 
 /** Debian's chromium package ships SwiftShader's Vulkan driver (a CPU emulation of a GPU). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -35,12 +36,16 @@ export function cnnkitVitestConfig(overrides = {}) {
   );
 }
 
-/** Config for `pnpm test:slow`: only the *.slow.test.ts files. */
+/**
+ * Config for `pnpm test:slow`: the *.slow.test.ts files, and the fuzz properties
+ * (*.fuzz.test.ts, also in `pnpm test`) again with SLOW_FUZZ_SCALE times their runs.
+ */
 export function cnnkitSlowVitestConfig(overrides = {}) {
   return mergeConfig(
     defineConfig({
       test: {
-        include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'],
+        include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts', 'src/**/*.fuzz.test.ts'],
+        env: { CNNKIT_FUZZ_SCALE: String(SLOW_FUZZ_SCALE) },
         pool: 'forks',
         testTimeout: 1_800_000,
         hookTimeout: 600_000,

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel, MODEL_FILE, type Model, type ModelJson } from '@cnnkit/layers';
+import { DEFAULT_LOAD_LIMITS, loadModel, MODEL_FILE, type LoadLimits, type Model, type ModelJson } from '@cnnkit/layers';
 import { CnnkitError, selectBackend, type BackendName } from '@cnnkit/tensor-core';
 import { cliRegistry } from './backend-registry.js';
 import { UserError } from './user-error.js';
@@ -43,17 +43,50 @@ export async function useBackend(
   return plugin.name;
 }
 
-/** Loads a saved model (RUN or RUN/model); malformed or truncated files fail with the file named. */
+/** The environment variable that raises (or lowers) how many bytes of weights a loaded model may hold. */
+export const MAX_MODEL_BYTES_ENV = 'CNNKIT_MAX_MODEL_BYTES';
+
+/**
+ * The limits a command loads models under: the library's defaults, with the weights
+ * cap (and the per-image activation cap with it) from CNNKIT_MAX_MODEL_BYTES if set.
+ */
+export function modelLoadLimits(operation: string, env: NodeJS.ProcessEnv = process.env): Partial<LoadLimits> {
+  const text = env[MAX_MODEL_BYTES_ENV];
+  if (text === undefined || text.trim() === '') return {};
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new UserError(`${operation}: ${MAX_MODEL_BYTES_ENV} expects a positive number of bytes such as ${DEFAULT_LOAD_LIMITS.maxWeightBytes}, received "${text}"`);
+  }
+  return { maxWeightBytes: bytes, maxActivationBytes: bytes };
+}
+
+/** What to do about a model that failed to load, by what went wrong. */
+function remedy(code: string): string {
+  switch (code) {
+    case 'MODEL_TOO_LARGE':
+      return `refused before allocating it; if the model is genuine and fits in memory, set ${MAX_MODEL_BYTES_ENV} to a larger number of bytes`;
+    case 'PATH_OUTSIDE_FOLDER':
+      return 'refused: a model folder is read only from its own files; copy the real files into it';
+    case 'MODEL_FILE_UNREADABLE':
+      return 'check the file exists and is readable';
+    default:
+      return 'the folder is damaged or was not written by cnnkit: train again, or point at a checkpoint of the run (RUN/checkpoints/epoch-NNN holds a loadable model)';
+  }
+}
+
+/**
+ * Loads a saved model (RUN or RUN/model). Malformed, truncated, mismatched or
+ * oversized files fail before anything is allocated, in one line naming the file.
+ */
 export async function openModel(operation: string, path: string): Promise<{ model: Model; json: ModelJson; dir: string; classNames: string[] }> {
   const dir = await resolveModelDir(operation, path);
+  const limits = modelLoadLimits(operation);
   let loaded: Awaited<ReturnType<typeof loadModel>>;
   try {
-    loaded = await loadModel(dir);
+    loaded = await loadModel(dir, { limits });
   } catch (error) {
     if (!(error instanceof CnnkitError)) throw error;
-    throw new UserError(
-      `${operation}: cannot load the model in "${dir}": ${error.message}; the folder is damaged: train again, or point at a checkpoint of the run (RUN/checkpoints/epoch-NNN holds a loadable model)`,
-    );
+    throw new UserError(`${operation}: cannot load the model in "${dir}": ${error.message}; ${remedy(error.code)}`);
   }
   const { model, json } = loaded;
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;

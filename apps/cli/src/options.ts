@@ -3,18 +3,39 @@ import { InvalidArgumentError } from 'commander';
 
 /** `--flag` value parsers: each rejects bad input with one line naming the flag, the value and what it expects. */
 
-export function positiveInt(flag: string) {
+/**
+ * The largest value each count flag takes: past these a typo (or a run folder's
+ * train-config.json) would start a million worker threads or write a billion files,
+ * not train a model.
+ */
+export const FLAG_MAXIMA: Readonly<Record<string, number>> = {
+  '--batch-size': 4096,
+  '--epochs': 100_000,
+  '--workers': 256,
+  '--per-class': 100_000,
+  '--repeats': 1000,
+  '--size': 4096,
+  '--image-size': 4096,
+};
+
+function tooLarge(flag: string, value: string, max: number): InvalidArgumentError {
+  return new InvalidArgumentError(`${flag} expects at most ${max}, received "${value}"`);
+}
+
+export function positiveInt(flag: string, max = FLAG_MAXIMA[flag] ?? Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a positive integer, received "${value}"`);
+    if (n > max) throw tooLarge(flag, value, max);
     return n;
   };
 }
 
-export function nonNegativeInt(flag: string) {
+export function nonNegativeInt(flag: string, max = FLAG_MAXIMA[flag] ?? Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a non-negative integer, received "${value}"`);
+    if (n > max) throw tooLarge(flag, value, max);
     return n;
   };
 }

@@ -17,8 +17,13 @@ export const AUGMENT_SPEC_NAMES = {
   translate: 'translate=F (fraction of height and width in [-1, 1], or LO:HI; default 0.1)',
   contrast: 'contrast=F (in [0, 1]; default 0.1)',
   brightness: 'brightness=F (fraction of 0..255 in [-1, 1], or LO:HI; default 0.1)',
-  crop: 'crop=HxW (random window of H by W pixels)',
+  crop: 'crop=HxW (random window of H by W pixels, 1..4096 each)',
 } as const;
+
+/** Largest crop side: as --image-size, since a crop larger than the picture resizes up to it. */
+export const MAX_CROP_PIXELS = 4096;
+/** Most items in one spec: a pipeline is a handful of transforms, each run on every batch. */
+export const MAX_AUGMENT_ITEMS = 64;
 
 export type AugmentSpecName = keyof typeof AUGMENT_SPEC_NAMES;
 const NAMES = Object.keys(AUGMENT_SPEC_NAMES) as AugmentSpecName[];
@@ -45,7 +50,9 @@ export function parseAugmentSpec(spec: string, options: { seed?: number } = {}):
   if (typeof spec !== 'string') throw specError(String(spec), 'expected a string');
   const trimmed = spec.trim();
   if (trimmed === '' || trimmed === 'none') return [];
-  return trimmed.split(',').map((item, i) => {
+  const items = trimmed.split(',');
+  if (items.length > MAX_AUGMENT_ITEMS) throw specError(spec.slice(0, 60), `${items.length} augmentations, expected at most ${MAX_AUGMENT_ITEMS}`);
+  return items.map((item, i) => {
     const part = item.trim();
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim();
@@ -100,7 +107,12 @@ function build(name: AugmentSpecName, value: string | null, seed: number | null,
     case 'crop': {
       const m = value === null ? null : /^(\d+)x(\d+)$/.exec(value);
       if (m === null) throw specError(spec, `expected crop=HxW such as crop=160x160, received ${JSON.stringify(value === null ? 'crop' : `crop=${value}`)}`);
-      return new RandomCrop({ height: Number(m[1]), width: Number(m[2]), seed });
+      const [height, width] = [Number(m[1]), Number(m[2])];
+      if (height > MAX_CROP_PIXELS || width > MAX_CROP_PIXELS) {
+        // A crop larger than the picture resizes up to it: crop=100000x100000 asked for 1e10 pixels an image.
+        throw specError(spec, `expected crop=HxW of at most ${MAX_CROP_PIXELS}x${MAX_CROP_PIXELS} pixels, received ${JSON.stringify(`crop=${value}`)}`);
+      }
+      return new RandomCrop({ height, width, seed });
     }
     default: {
       const never: never = name;

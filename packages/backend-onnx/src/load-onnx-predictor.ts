@@ -6,6 +6,13 @@ import { readOnnxMetadata } from './onnx-metadata.js';
 /** The exporter's tensor names (DESIGN.md "Exported ONNX"). */
 const INPUT = 'image';
 const OUTPUT = 'probabilities';
+/**
+ * Largest image side and class count an ONNX file may declare: callers resize every
+ * picture to the declared size and allocate the declared outputs, so a file claiming
+ * 1e9 x 1e9 pixels would ask for exabytes (the CLI's --image-size stops at 4096 too).
+ */
+export const MAX_ONNX_IMAGE_SIDE = 4096;
+export const MAX_ONNX_OUTPUT_UNITS = 1_000_000;
 
 export interface OnnxPredictor {
   /** From the file's `classNames` metadata (written by `@cnnkit/export`); empty if absent. */
@@ -88,6 +95,12 @@ export async function loadOnnxPredictor(path: string): Promise<OnnxPredictor> {
     }
     const [h, w] = inDims.slice(1, 3) as number[];
     const units = outDims[1] as number;
+    if (![h, w].every((d) => Number.isSafeInteger(d) && d >= 1 && d <= MAX_ONNX_IMAGE_SIDE)) {
+      throw fail(`input "${INPUT}" declares images of ${h}x${w} pixels; expected 1..${MAX_ONNX_IMAGE_SIDE} a side`);
+    }
+    if (!Number.isSafeInteger(units) || units < 1 || units > MAX_ONNX_OUTPUT_UNITS) {
+      throw fail(`output "${OUTPUT}" declares ${units} units; expected 1..${MAX_ONNX_OUTPUT_UNITS}`);
+    }
     const expectedNames = units === 1 ? 2 : units;
     if (classNames.length > 0 && classNames.length !== expectedNames) {
       throw fail(`metadata "classNames" has ${classNames.length} names but the output has ${units} unit(s); expected ${expectedNames}`);
@@ -105,8 +118,17 @@ export async function loadOnnxPredictor(path: string): Promise<OnnxPredictor> {
             `predict (${path}): expected n >= 1 images as a Float32Array of n*${h}*${w}*3 raw 0..255 NHWC values, received n=${n} and ${images instanceof Float32Array ? images.length : typeof images} values`,
           );
         }
-        const results = await session.run({ [INPUT]: new ort.Tensor('float32', images, [n, h, w, 3]) });
+        let results: Ort.InferenceSession.OnnxValueMapType;
+        try {
+          results = await session.run({ [INPUT]: new ort.Tensor('float32', images, [n, h, w, 3]) });
+        } catch (error) {
+          // A damaged file can pass the checks above and still fail inside onnxruntime.
+          throw new CnnkitError('ONNX_MODEL', `predict: ${path}: onnxruntime could not run the model (${firstLine(error)}); re-export it with "cnnkit export"`);
+        }
         const out = results[OUTPUT];
+        if (out === undefined || out.type !== 'float32' || out.data.length !== n * units) {
+          throw new CnnkitError('ONNX_MODEL', `predict: ${path}: expected output "${OUTPUT}" of ${n}x${units} float32 values, received ${out === undefined ? 'none' : `${out.data.length} ${out.type}`}; re-export it with "cnnkit export"`);
+        }
         const copy = Float32Array.from(out.data as Float32Array);
         out.dispose();
         return copy;

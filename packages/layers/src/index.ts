@@ -54,7 +54,8 @@ export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stop
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './callbacks/reduce-lr-on-plateau.js';
 export { LearningRateScheduler } from './callbacks/learning-rate-scheduler.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
-export { decodeSafetensors, encodeSafetensors, type StoredTensor } from './io/safetensors.js';
+export { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader, type StoredTensor } from './io/safetensors.js';
+export { DEFAULT_LOAD_LIMITS, loadLimits, type LoadLimits } from './io/load-limits.js';
 export {
   DEFAULT_PREPROCESSING,
   MODEL_FILE,

@@ -35,6 +35,11 @@ export interface ModelArgs {
   name?: string;
   /** Seeds the weight initializers and the dropout streams. Default 0: runs are reproducible. */
   seed?: number;
+  /**
+   * Define the graph (names, shapes) but create no weights until `buildWeights()`: a
+   * loader checks what the architecture would allocate before it allocates it.
+   */
+  deferBuild?: boolean;
 }
 
 export interface PredictOptions {
@@ -71,10 +76,13 @@ export class Model {
   readonly #counters = new Map<string, number>();
   readonly #names = new Set<string>();
   readonly #streams = new Map<string, Rng>();
+  /** Layers added while building was deferred, in graph order, waiting for `buildWeights()`. */
+  #unbuilt: Layer[] | null = null;
 
-  constructor(args: ModelArgs | { name?: string; seed?: number; sequential: true }) {
+  constructor(args: ModelArgs | { name?: string; seed?: number; sequential: true; deferBuild?: boolean }) {
     this.name = args.name ?? ('sequential' in args ? 'sequential' : 'functional');
     this.seed = args.seed ?? 0;
+    if (args.deferBuild === true) this.#unbuilt = [];
     if (!Number.isFinite(this.seed)) throw new CnnkitError('INVALID_CONFIG', `${this.name}: expected a finite seed, received ${args.seed}`);
     if (!('sequential' in args)) this.#connect(toList(args.inputs), toList(args.outputs));
   }
@@ -91,12 +99,15 @@ export class Model {
     }
     const order: Layer[] = [];
     const state = new Map<Layer, 'visiting' | 'done'>();
-    const visit = (t: SymbolicTensor): void => {
+    const enter = (t: SymbolicTensor): boolean => {
       const layer = t.layer;
-      if (state.get(layer) === 'done') return;
+      if (state.get(layer) === 'done') return false;
       if (state.get(layer) === 'visiting') throw new CnnkitError('INVALID_MODEL', `model "${this.name}": the graph has a cycle through ${layer.label}`);
       state.set(layer, 'visiting');
-      for (const parent of t.inputs) visit(parent);
+      return true;
+    };
+    const leave = (t: SymbolicTensor): void => {
+      const layer = t.layer;
       if (layer instanceof InputLayer && !inputs.some((i) => i.layer === layer)) {
         throw new CnnkitError(
           'INVALID_MODEL',
@@ -105,6 +116,21 @@ export class Model {
       }
       state.set(layer, 'done');
       order.push(layer);
+    };
+    // Depth-first with an explicit stack: a model.json chain of 10,000 layers must not exhaust the call stack.
+    const visit = (root: SymbolicTensor): void => {
+      if (!enter(root)) return;
+      const stack: { t: SymbolicTensor; next: number }[] = [{ t: root, next: 0 }];
+      while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        if (frame.next < frame.t.inputs.length) {
+          const parent = frame.t.inputs[frame.next++];
+          if (enter(parent)) stack.push({ t: parent, next: 0 });
+        } else {
+          stack.pop();
+          leave(frame.t);
+        }
+      }
     };
     for (const input of inputs) visit(input);
     for (const output of outputs) visit(output);
@@ -126,8 +152,25 @@ export class Model {
       throw new CnnkitError('DUPLICATE_LAYER_NAME', `model "${this.name}": expected unique layer names, "${layer.name}" is used twice`);
     }
     this.#names.add(layer.name);
-    layer.ensureBuilt(createRng(this.seed).fork(`init/${layer.name}`));
+    if (this.#unbuilt === null) layer.ensureBuilt(createRng(this.seed).fork(`init/${layer.name}`));
+    else this.#unbuilt.push(layer);
     this.layers.push(layer);
+  }
+
+  /** True until `buildWeights()` for a model defined with `deferBuild`. */
+  get weightsDeferred(): boolean {
+    return this.#unbuilt !== null;
+  }
+
+  /**
+   * Creates the weights of a model defined with `deferBuild` (the same values an
+   * immediate build gives: each layer's initializer is seeded by its name). No-op otherwise.
+   */
+  buildWeights(): void {
+    if (this.#unbuilt === null) return;
+    const pending = this.#unbuilt;
+    this.#unbuilt = null;
+    for (const layer of pending) layer.ensureBuilt(createRng(this.seed).fork(`init/${layer.name}`));
   }
 
   /** The layer with this name. */
@@ -367,13 +410,14 @@ function toList<T>(value: T | readonly T[]): T[] {
 }
 
 /** Rebuilds a functional model from its config (see `modelFromJson` for the public entry). */
-export function functionalFromConfig(config: Record<string, unknown>, source: string): Model {
+export function functionalFromConfig(config: Record<string, unknown>, source: string, deferBuild = false): Model {
   const fail = (msg: string) => new CnnkitError('INVALID_CONFIG', `${source}: ${msg}`);
   const { layers, inputLayers, outputLayers, name, seed } = config;
   if (!Array.isArray(layers)) throw fail(`expected "layers" to be a list, received ${describe(layers)}`);
   if (!Array.isArray(inputLayers) || !Array.isArray(outputLayers)) throw fail('expected "inputLayers" and "outputLayers" lists of layer names');
   const byName = new Map<string, SymbolicTensor>();
   for (const [i, spec] of layers.entries()) {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw fail(`expected layers[${i}] to be { className, config, inbound }, received ${describe(spec)}`);
     const inbound = (spec as { inbound?: unknown }).inbound;
     if (!Array.isArray(inbound) || inbound.some((n) => typeof n !== 'string')) {
       throw fail(`expected layers[${i}].inbound to be a list of layer names, received ${describe(inbound)}`);
@@ -404,5 +448,6 @@ export function functionalFromConfig(config: Record<string, unknown>, source: st
     outputs: pick(outputLayers, 'outputLayers'),
     name: typeof name === 'string' ? name : undefined,
     seed: typeof seed === 'number' ? seed : undefined,
+    deferBuild,
   });
 }

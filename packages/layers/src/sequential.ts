@@ -14,6 +14,8 @@ export interface SequentialArgs {
   name?: string;
   /** Seeds the weight initializers and dropout streams. Default 0. */
   seed?: number;
+  /** Create no weights until `buildWeights()` (see `ModelArgs.deferBuild`). */
+  deferBuild?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export class Sequential extends Model {
   override readonly className = 'Sequential' as const;
 
   constructor(args: SequentialArgs = {}) {
-    super({ name: args.name ?? 'sequential', seed: args.seed ?? 0, sequential: true });
+    super({ name: args.name ?? 'sequential', seed: args.seed ?? 0, sequential: true, deferBuild: args.deferBuild });
     if (args.inputShape !== undefined) this.add(new InputLayer({ shape: args.inputShape }));
     for (const layer of args.layers ?? []) this.add(layer);
   }
@@ -65,12 +67,12 @@ export class Sequential extends Model {
 }
 
 /** Rebuilds a Sequential model from its config (see `modelFromJson`). */
-export function sequentialFromConfig(config: Record<string, unknown>, source: string): Sequential {
+export function sequentialFromConfig(config: Record<string, unknown>, source: string, deferBuild = false): Sequential {
   const { layers, name, seed } = config;
   if (!Array.isArray(layers)) {
     throw new CnnkitError('INVALID_CONFIG', `${source}: expected "layers" to be a list, received ${describe(layers)}`);
   }
-  const model = new Sequential({ name: typeof name === 'string' ? name : undefined, seed: typeof seed === 'number' ? seed : undefined });
+  const model = new Sequential({ name: typeof name === 'string' ? name : undefined, seed: typeof seed === 'number' ? seed : undefined, deferBuild });
   for (const spec of layers as LayerSpec[]) model.add(layerFromConfig(spec));
   return model;
 }

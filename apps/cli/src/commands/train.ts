@@ -30,6 +30,8 @@ import { describeCheckpoint, latestCheckpoint, listCheckpoints, pruneCheckpoints
 import { lockRun } from '../run-lock.js';
 import type { SaveEvery } from '../save-every.js';
 import { catchStopSignals, signalExitCode } from '../stop-signals.js';
+import { parseTrainConfig } from '../train-config.js';
+import { readArchitectureFile } from '../architecture-file.js';
 import { UserError } from '../user-error.js';
 import { writableDir } from '../writable.js';
 import { guardWrite } from '../write-failure.js';
@@ -102,11 +104,7 @@ async function readConfig(file: string): Promise<TrainConfig> {
   } catch {
     throw new UserError(`train --resume: "${file}" does not exist, so there is no run to resume there; start it without --resume`);
   }
-  try {
-    return JSON.parse(text) as TrainConfig;
-  } catch (error) {
-    throw new UserError(`train --resume: "${file}" is not valid JSON (${(error as Error).message}); start a new run with another --out`);
-  }
+  return parseTrainConfig(text, file);
 }
 
 /** The model the run trains: the tutorial CNN, or an architecture from a model.json file. */
@@ -114,7 +112,7 @@ async function buildModel(config: TrainConfig, numClasses: number): Promise<Mode
   if (config.model === 'seed-cnn') return seedCnn({ imageSize: config.imageSize, numClasses, seed: config.seed });
   let text: string;
   try {
-    text = await readFile(config.model, 'utf8');
+    text = await readArchitectureFile(config.model);
   } catch (error) {
     throw new UserError(`train: cannot read --model "${config.model}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); expected seed-cnn or a model.json architecture file`);
   }

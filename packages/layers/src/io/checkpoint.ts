@@ -2,9 +2,12 @@ import { CnnkitError, tf, type RngState } from '@cnnkit/tensor-core';
 import type { Model } from '../model.js';
 import type { OptimizerName } from '../optimizers/optimizer.js';
 import type { LossSpec } from '../losses.js';
-import { checkEpochProgress, type EpochProgress } from '../epoch-progress.js';
-import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
+import type { EpochProgress } from '../epoch-progress.js';
+import { loadLimits, type LoadLimits } from './load-limits.js';
+import { oneLine } from './one-line.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type StoredTensor } from './safetensors.js';
 import { encodeWeights, loadModel, MODEL_FILE, modelJson, WEIGHTS_FILE, type ModelMetadata } from './saved-model.js';
+import { checkTrainingState } from './training-state.js';
 
 export const CHECKPOINT_FORMAT = 'cnnkit-checkpoint';
 /** Version 2 adds `progress` (a checkpoint written inside an epoch); version 1 files are read as before. */
@@ -100,7 +103,8 @@ export async function saveCheckpoint(
  * Loads a checkpoint written by `saveCheckpoint`: the model, compiled with the
  * same loss, metrics and optimizer, with the optimizer's slots, step count and
  * learning rate and the dropout streams restored. `model.fit(data, { initialEpoch:
- * epoch, epochs })` then continues exactly as the uninterrupted run would.
+ * epoch, epochs })` then continues exactly as the uninterrupted run would. Every
+ * file is checked (see `loadModel`, `checkTrainingState`) before anything is allocated.
  *
  * @example
  * ```ts
@@ -110,79 +114,68 @@ export async function saveCheckpoint(
  */
 export async function loadCheckpoint(
   dir: string,
+  options: { limits?: Partial<LoadLimits> } = {},
 ): Promise<{ model: Model; epoch: number; history: Record<string, number[]>; state: TrainingState; progress: EpochProgress | null }> {
-  const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
+  const { readFolderFile } = await import('./read-folder-file.js');
+  const limits = loadLimits(options.limits);
   const stateFile = join(dir, STATE_FILE);
   const optimizerFile = join(dir, OPTIMIZER_FILE);
   const fail = (file: string, problem: string) => new CnnkitError('INVALID_CHECKPOINT', `${file}: ${problem}`);
   let text: string;
   try {
-    text = await readFile(stateFile, 'utf8');
+    text = (await readFolderFile(dir, STATE_FILE, limits.maxJsonBytes, 'maxJsonBytes', 'INVALID_CHECKPOINT')).toString('utf8');
   } catch (error) {
-    throw fail(stateFile, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'}): not a complete checkpoint`);
+    const cause = error instanceof CnnkitError ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+    if (cause !== undefined) throw fail(stateFile, `cannot read (${cause.code ?? 'error'}): not a complete checkpoint`);
+    throw error;
   }
-  let state: TrainingState;
+  let parsed: unknown;
   try {
-    state = JSON.parse(text) as TrainingState;
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw fail(stateFile, `bad JSON: ${(error as Error).message}`);
+    throw fail(stateFile, `bad JSON: ${oneLine((error as Error).message)}`);
   }
-  if (state === null || typeof state !== 'object' || state.format !== CHECKPOINT_FORMAT) throw fail(stateFile, `expected "format": "${CHECKPOINT_FORMAT}"`);
-  if (state.formatVersion !== 1 && state.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
-    throw fail(stateFile, `unsupported formatVersion ${JSON.stringify(state.formatVersion)}; this cnnkit reads 1 to ${CHECKPOINT_FORMAT_VERSION}`);
-  }
-  if (state.progress !== undefined) {
-    try {
-      checkEpochProgress(state.progress, 'loadCheckpoint');
-    } catch (error) {
-      throw fail(stateFile, `bad "progress": ${(error as Error).message}`);
-    }
-    if (state.progress.epoch !== state.epoch) throw fail(stateFile, `"progress" is for epoch ${state.progress.epoch} but "epoch" is ${state.epoch}`);
-  }
+  const state = checkTrainingState(parsed, stateFile);
   const stepTag = state.progress === undefined ? undefined : String(state.progress.step);
-  if (!Number.isInteger(state.epoch) || state.epoch < 0) throw fail(stateFile, `expected "epoch" a non-negative integer, received ${JSON.stringify(state.epoch)}`);
-  if (state.rng === null || typeof state.rng !== 'object') throw fail(stateFile, 'expected "rng" streams');
-  const { model, weightsMetadata } = await loadModel(dir);
+  const { model, weightsMetadata } = await loadModel(dir, { limits });
   try {
     if (weightsMetadata.epoch !== String(state.epoch) || weightsMetadata.step !== stepTag) {
       throw fail(join(dir, WEIGHTS_FILE), `holds epoch ${weightsMetadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
     }
-    model.compile({ optimizer: state.compile.optimizer, loss: state.compile.loss, metrics: state.compile.metrics });
-    let bytes: Buffer;
     try {
-      bytes = await readFile(optimizerFile);
+      model.compile({ optimizer: state.compile.optimizer, loss: state.compile.loss, metrics: state.compile.metrics });
     } catch (error) {
-      throw fail(optimizerFile, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (error instanceof CnnkitError) throw fail(stateFile, `bad "compile": ${error.message}`);
+      throw error;
     }
-    const { tensors, metadata } = decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), optimizerFile);
-    if (metadata.epoch !== String(state.epoch) || metadata.step !== stepTag) throw fail(optimizerFile, `holds epoch ${metadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
+    const bytes = await readFolderFile(dir, OPTIMIZER_FILE, limits.maxWeightBytes * 2 + limits.maxHeaderBytes + 8, 'maxWeightBytes', 'INVALID_CHECKPOINT');
+    const optimizerBytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const header = readSafetensorsHeader(optimizerBytes, optimizerFile, limits.maxHeaderBytes);
+    if (header.metadata.epoch !== String(state.epoch) || header.metadata.step !== stepTag) throw fail(optimizerFile, `holds epoch ${header.metadata.epoch ?? '(none)'} but ${STATE_FILE} says ${state.epoch}: mixed checkpoint files`);
+    // Every slot has a trainable weight's shape, so the slots are bounded by the weights: checked before decoding.
     const shapes = new Map(model.trainableWeights.map((w) => [w.path, w.variable.shape]));
+    for (const [key, entry] of header.entries) {
+      const shape = shapes.get(key.slice(0, key.lastIndexOf('/')));
+      if (shape === undefined || shape.length !== entry.shape.length || shape.some((d, i) => d !== entry.shape[i])) {
+        throw fail(optimizerFile, `slot "${key}" [${entry.shape}] matches no trainable weight of that shape`);
+      }
+    }
+    const { tensors } = decodeSafetensors(optimizerBytes, optimizerFile, header);
     const slots = new Map<string, tf.Tensor>();
     try {
-      for (const [key, t] of tensors) {
-        const path = key.slice(0, key.lastIndexOf('/'));
-        const shape = shapes.get(path);
-        if (shape === undefined || shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
-          throw fail(optimizerFile, `slot "${key}" [${t.shape}] matches no trainable weight of that shape`);
-        }
-        slots.set(key, tf.tensor(t.data, t.shape, 'float32'));
-      }
-      const { iterations, learningRate } = state.optimizerState ?? {};
-      if (!Number.isInteger(iterations) || typeof learningRate !== 'number') throw fail(stateFile, 'expected "optimizerState" { iterations, learningRate }');
+      for (const [key, t] of tensors) slots.set(key, tf.tensor(t.data, t.shape, 'float32'));
+      const { iterations, learningRate } = state.optimizerState;
       model.compiled!.optimizer.setState({ iterations, learningRate, slots });
     } finally {
       for (const t of slots.values()) t.dispose();
     }
     try {
-      for (const s of Object.values(state.rng)) {
-        if (s === null || typeof s !== 'object' || !(s.spareNormal === null || typeof s.spareNormal === 'number')) throw new RangeError('expected { s, spareNormal }');
-      }
       model.setRngStates(state.rng);
     } catch (error) {
       throw fail(stateFile, `bad "rng" state: ${(error as Error).message}`);
     }
-    return { model, epoch: state.epoch, history: state.history ?? {}, state, progress: state.progress ?? null };
+    return { model, epoch: state.epoch, history: state.history, state, progress: state.progress ?? null };
   } catch (error) {
     model.dispose();
     throw error;

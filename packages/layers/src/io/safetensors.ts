@@ -1,4 +1,5 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
+import { oneLine } from './one-line.js';
 
 /** A float32 tensor as stored: its shape and values. */
 export interface StoredTensor {
@@ -51,17 +52,39 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, StoredTensor>, me
   return out;
 }
 
+/** One tensor's entry in a safetensors header, checked against the file. */
+export interface SafetensorsEntry {
+  shape: number[];
+  /** Byte range within the data section (after the header). */
+  begin: number;
+  end: number;
+}
+
+/** A checked safetensors header: where the data starts, each tensor's entry, the metadata. */
+export interface SafetensorsHeader {
+  dataStart: number;
+  entries: Map<string, SafetensorsEntry>;
+  metadata: Record<string, string>;
+}
+
+/** The format's own cap on the JSON header (safetensors refuses larger ones). */
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+
 /**
- * Decodes a safetensors file, checking everything a truncated or malformed file
- * could get wrong; errors name the file and the problem. Only F32 tensors are
- * accepted (cnnkit writes nothing else).
+ * Reads and checks a safetensors header without touching the tensor data, so a
+ * loader can compare the shapes with what it expects before allocating anything:
+ * header length within the file (and `maxHeaderBytes`), JSON object, F32 dtypes,
+ * shapes of non-negative integers whose size matches their byte range, and ranges
+ * that cover the data section exactly (in bounds, no overlap, no gap), as the format
+ * requires. Errors name the file, the tensor and what was expected.
  *
  * @example
  * ```ts
- * const { tensors, metadata } = decodeSafetensors(await readFile(path), path);
+ * const { entries } = readSafetensorsHeader(bytes, 'weights.safetensors');
+ * entries.get('dense/kernel')?.shape; // [8, 2]
  * ```
  */
-export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
+export function readSafetensorsHeader(bytes: Uint8Array, file: string, maxHeaderBytes = SAFETENSORS_MAX_HEADER_BYTES): SafetensorsHeader {
   const fail = (problem: string) => new CnnkitError('INVALID_WEIGHTS', `${file}: ${problem}`);
   if (bytes.length < 8) throw fail(`expected at least 8 bytes (the header length), the file has ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -69,18 +92,20 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: M
   if (headerLength > BigInt(bytes.length - 8)) {
     throw fail(`header length ${headerLength} runs past the end of the file (${bytes.length} bytes): truncated or not a safetensors file`);
   }
-  const headerEnd = 8 + Number(headerLength);
+  if (headerLength > BigInt(maxHeaderBytes)) {
+    throw fail(`header length ${headerLength} is over the limit of ${maxHeaderBytes} bytes: not a cnnkit weights file (its headers are a few KiB)`);
+  }
+  const dataStart = 8 + Number(headerLength);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
   } catch (error) {
-    throw fail(`bad JSON header: ${(error as Error).message}`);
+    throw fail(`bad JSON header: ${oneLine((error as Error).message)}`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw fail('expected the header to be a JSON object');
-  const dataLength = bytes.length - headerEnd;
-  const tensors = new Map<string, StoredTensor>();
+  const dataLength = bytes.length - dataStart;
+  const entries = new Map<string, SafetensorsEntry>();
   let metadata: Record<string, string> = {};
-  const ranges: [number, number, string][] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry) || Object.values(entry).some((v) => typeof v !== 'string')) {
@@ -90,13 +115,13 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: M
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
-    if (e === null || typeof e !== 'object') throw fail(`tensor "${name}": expected { dtype, shape, data_offsets }`);
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) throw fail(`tensor "${name}": expected { dtype, shape, data_offsets }`);
     if (e.dtype !== 'F32') throw fail(`tensor "${name}": expected dtype "F32", received ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
       throw fail(`tensor "${name}": expected shape to be a list of non-negative integers, received ${JSON.stringify(e.shape)}`);
     }
     const offsets = e.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isInteger(o) || o < 0)) {
+    if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || o < 0)) {
       throw fail(`tensor "${name}": expected data_offsets [begin, end], received ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
@@ -107,14 +132,41 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: M
     if (end - begin !== size * 4) {
       throw fail(`tensor "${name}": shape [${e.shape}] needs ${size * 4} bytes, data_offsets give ${end - begin}`);
     }
-    const data = new Float32Array(size);
-    for (let i = 0; i < size; i++) data[i] = view.getFloat32(headerEnd + begin + i * 4, true);
-    tensors.set(name, { shape: e.shape as number[], data });
-    ranges.push([begin, end, name]);
+    entries.set(name, { shape: e.shape as number[], begin, end });
   }
-  ranges.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i][0] < ranges[i - 1][1]) throw fail(`tensors "${ranges[i - 1][2]}" and "${ranges[i][2]}" overlap in the data section`);
+  const ranges = [...entries].sort((a, b) => a[1].begin - b[1].begin || a[1].end - b[1].end);
+  let covered = 0;
+  for (const [i, [name, { begin, end }]] of ranges.entries()) {
+    if (begin < covered) throw fail(`tensors "${ranges[i - 1][0]}" and "${name}" overlap in the data section`);
+    if (begin > covered) throw fail(`bytes ${covered}..${begin} of the data section belong to no tensor (before "${name}"): expected tensors packed without gaps`);
+    covered = end;
   }
-  return { tensors, metadata };
+  if (covered !== dataLength) throw fail(`the last ${dataLength - covered} of the data section's ${dataLength} bytes belong to no tensor: expected tensors packed without gaps`);
+  return { dataStart, entries, metadata };
+}
+
+/**
+ * Decodes a safetensors file, checking everything a truncated or malformed file
+ * could get wrong (see `readSafetensorsHeader`); errors name the file and the problem.
+ * Only F32 tensors are accepted (cnnkit writes nothing else).
+ *
+ * @example
+ * ```ts
+ * const { tensors, metadata } = decodeSafetensors(await readFile(path), path);
+ * ```
+ */
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  file: string,
+  header: SafetensorsHeader = readSafetensorsHeader(bytes, file),
+): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tensors = new Map<string, StoredTensor>();
+  for (const [name, { shape, begin, end }] of header.entries) {
+    const data = new Float32Array((end - begin) / 4);
+    const at = header.dataStart + begin;
+    for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(at + i * 4, true);
+    tensors.set(name, { shape, data });
+  }
+  return { tensors, metadata: header.metadata };
 }

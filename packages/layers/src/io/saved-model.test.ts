@@ -75,10 +75,10 @@ describe('saveModel / loadModel', () => {
     const other = seedCnn({ imageSize: [16, 16], numClasses: 3 });
     await saveModel(other, join(dir, 'other'));
     const otherWeights = await readFile(join(dir, 'other', 'weights.safetensors'));
-    await attempt(json, otherWeights, /weights\.safetensors: expected weight "dense\/kernel" of shape \(128, 1\), received \(128, 3\)/);
+    await attempt(json, otherWeights, /weights\.safetensors: tensor "dense\/kernel": the architecture in .*model\.json \(layer Dense "dense"\) implies shape \[128, 1\], the file has \[128, 3\]/);
     const missing = structuredClone(arch);
     missing.architecture.config.layers.push({ className: 'Dense', config: { units: 1, name: 'extra' } });
-    await attempt(JSON.stringify(missing), weights, /weights\.safetensors: missing weight "extra\/kernel" \(1, 1\)/);
+    await attempt(JSON.stringify(missing), weights, /weights\.safetensors: missing tensor "extra\/kernel" \[1, 1\] of layer Dense "extra"/);
     await expect(loadModel(join(dir, 'nowhere'))).rejects.toThrow(/nowhere\/model\.json: cannot read: ENOENT/);
   });
 });

@@ -1,7 +1,10 @@
 import { CnnkitError, tf } from '@cnnkit/tensor-core';
 import { modelFromJson } from '../model-from-json.js';
 import type { Model, ModelConfig } from '../model.js';
-import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
+import { checkWeightsHeader, planArchitecture } from './architecture-plan.js';
+import { loadLimits, type LoadLimits } from './load-limits.js';
+import { oneLine } from './one-line.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type StoredTensor } from './safetensors.js';
 
 /** The saved-model format this version writes (and the newest it reads). */
 export const MODEL_FORMAT = 'cnnkit-model';
@@ -56,7 +59,11 @@ export function modelJson(model: Model, metadata: ModelMetadata = {}): ModelJson
 
 /**
  * Rebuilds a model from the two files' contents (usable where there is no file
- * system, e.g. after `fetch` in a browser). Errors name the file and the problem.
+ * system, e.g. after `fetch` in a browser). Everything is checked before any weight
+ * is allocated: model.json, each layer's config, the sizes the architecture implies
+ * against `limits` (see `LoadLimits`), the weights header against the file and
+ * against the architecture. Errors name the file, the layer or tensor, what was
+ * expected and what came in.
  *
  * @example
  * ```ts
@@ -67,11 +74,33 @@ export function modelFromArtifacts(
   modelJsonText: string,
   weightsBytes: Uint8Array,
   files: { model: string; weights: string } = { model: MODEL_FILE, weights: WEIGHTS_FILE },
+  options: { limits?: Partial<LoadLimits> } = {},
 ): { model: Model; json: ModelJson; weightsMetadata: Record<string, string> } {
+  const limits = loadLimits(options.limits);
+  if (modelJsonText.length > limits.maxJsonBytes) {
+    throw new CnnkitError('MODEL_TOO_LARGE', `${files.model}: ${modelJsonText.length} characters, over the limit of ${limits.maxJsonBytes} (maxJsonBytes)`);
+  }
+  if (weightsBytes.length > limits.maxWeightBytes + limits.maxHeaderBytes + 8) {
+    throw new CnnkitError('MODEL_TOO_LARGE', `${files.weights}: ${weightsBytes.length} bytes, over the limit of ${limits.maxWeightBytes} bytes of weights (maxWeightBytes) and their header`);
+  }
   const json = parseModelJson(modelJsonText, files.model);
-  const model = modelFromJson(json.architecture, files.model);
+  const model = modelFromJson(json.architecture, files.model, { limits, deferBuild: true });
   try {
-    const { tensors, metadata } = decodeSafetensors(weightsBytes, files.weights);
+    const plan = planArchitecture(model, files.model, limits);
+    const header = readSafetensorsHeader(weightsBytes, files.weights, limits.maxHeaderBytes);
+    checkWeightsHeader(plan, header, files);
+    const paths = json.weights?.paths;
+    if (plan.complete && Array.isArray(paths)) {
+      const planned = plan.weights.map((w) => w.path);
+      if (paths.length !== planned.length || paths.some((p, i) => p !== planned[i])) {
+        throw new CnnkitError(
+          'INVALID_MODEL_FILE',
+          `${files.model}: "weights.paths" lists ${paths.length} weights that do not match the ${planned.length} its architecture implies (first difference: ${JSON.stringify(paths.find((p, i) => p !== planned[i]) ?? planned[paths.length])})`,
+        );
+      }
+    }
+    model.buildWeights();
+    const { tensors, metadata } = decodeSafetensors(weightsBytes, files.weights, header);
     const values = new Map<string, tf.Tensor>();
     try {
       for (const [path, t] of tensors) values.set(path, tf.tensor(t.data, t.shape, 'float32'));
@@ -86,13 +115,30 @@ export function modelFromArtifacts(
   }
 }
 
+/** A weights path in model.json: only the one file cnnkit writes, never a path. */
+function checkWeightsEntry(weights: unknown, file: string): void {
+  if (weights === undefined) return;
+  const fail = (problem: string) => new CnnkitError('INVALID_MODEL_FILE', `${file}: ${problem}`);
+  if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) throw fail(`expected "weights" to be { file, paths }, received ${JSON.stringify(weights)}`);
+  const { file: name, paths } = weights as { file?: unknown; paths?: unknown };
+  if (name !== undefined && name !== WEIGHTS_FILE) {
+    if (typeof name === 'string' && /[/\\\0]|^\.\.?$/.test(name)) {
+      throw new CnnkitError('PATH_OUTSIDE_FOLDER', `${file}: refused: "weights.file" ${JSON.stringify(name)} is a path; a model folder's weights are its own "${WEIGHTS_FILE}"`);
+    }
+    throw fail(`expected "weights.file" "${WEIGHTS_FILE}" (the weights file of a model folder), received ${JSON.stringify(name)}`);
+  }
+  if (paths !== undefined && (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string'))) {
+    throw fail('expected "weights.paths" to be a list of weight paths such as "conv2d/kernel"');
+  }
+}
+
 /** Parses and checks model.json; never evaluates anything in it. */
 export function parseModelJson(text: string, file: string): ModelJson {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CnnkitError('INVALID_MODEL_FILE', `${file}: bad JSON: ${(error as Error).message}`);
+    throw new CnnkitError('INVALID_MODEL_FILE', `${file}: bad JSON: ${oneLine((error as Error).message)}`);
   }
   const v = value as Partial<ModelJson> | null;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CnnkitError('INVALID_MODEL_FILE', `${file}: expected a JSON object`);
@@ -109,6 +155,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
   if (v.classNames !== null && v.classNames !== undefined && (!Array.isArray(v.classNames) || v.classNames.some((c) => typeof c !== 'string'))) {
     throw new CnnkitError('INVALID_MODEL_FILE', `${file}: expected "classNames" to be a list of strings or null`);
   }
+  checkWeightsEntry(v.weights, file);
   return {
     ...(v as ModelJson),
     classNames: v.classNames ?? null,
@@ -136,8 +183,10 @@ export async function saveModel(model: Model, dir: string, metadata: ModelMetada
 }
 
 /**
- * Loads a model saved by `saveModel`. Rejects malformed or truncated files with a
- * `CnnkitError` naming the file and the problem; never executes code from them.
+ * Loads a model saved by `saveModel`. Rejects malformed, truncated, oversized or
+ * mismatched files with a `CnnkitError` naming the file and the problem before
+ * allocating any weight (see `modelFromArtifacts` and `LoadLimits`); reads only the
+ * folder's own two regular files and never executes code from them.
  *
  * @example
  * ```ts
@@ -145,19 +194,14 @@ export async function saveModel(model: Model, dir: string, metadata: ModelMetada
  * console.log(json.classNames);
  * ```
  */
-export async function loadModel(dir: string): Promise<{ model: Model; json: ModelJson; weightsMetadata: Record<string, string> }> {
-  const { readFile } = await import('node:fs/promises');
+export async function loadModel(
+  dir: string,
+  options: { limits?: Partial<LoadLimits> } = {},
+): Promise<{ model: Model; json: ModelJson; weightsMetadata: Record<string, string> }> {
   const { join } = await import('node:path');
-  const modelFile = join(dir, MODEL_FILE);
-  const weightsFile = join(dir, WEIGHTS_FILE);
-  const read = async (file: string, encoding?: 'utf8') => {
-    try {
-      return await readFile(file, encoding);
-    } catch (error) {
-      throw new CnnkitError('MODEL_FILE_UNREADABLE', `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-    }
-  };
-  const text = (await read(modelFile, 'utf8')) as string;
-  const bytes = (await read(weightsFile)) as Buffer;
-  return modelFromArtifacts(text, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { model: modelFile, weights: weightsFile });
+  const { readFolderFile } = await import('./read-folder-file.js');
+  const limits = loadLimits(options.limits);
+  const text = (await readFolderFile(dir, MODEL_FILE, limits.maxJsonBytes, 'maxJsonBytes')).toString('utf8');
+  const bytes = await readFolderFile(dir, WEIGHTS_FILE, limits.maxWeightBytes + limits.maxHeaderBytes + 8, 'maxWeightBytes');
+  return modelFromArtifacts(text, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { model: join(dir, MODEL_FILE), weights: join(dir, WEIGHTS_FILE) }, { limits });
 }

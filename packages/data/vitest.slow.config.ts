@@ -1,0 +1,3 @@
+import { cnnkitSlowVitestConfig } from '@cnnkit/vitest-config';
+
+export default cnnkitSlowVitestConfig();
