@@ -28,7 +28,7 @@ describe('cuda backend', () => {
     expect((error as Error).message).toBe(
       `backend "cuda" is not available: the optional package ${TFJS_NODE_GPU} is not installed. ` +
         `Install it next to cnnkit with "npm install ${TFJS_NODE_GPU}@4.22.0" (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1; ` +
-        'its install downloads libtensorflow), or choose --backend wasm.',
+        'its install downloads libtensorflow), or choose --backend wasm; on any other GPU (CUDA 12+, AMD, Intel, Apple) choose --backend webgpu.',
     );
   });
 

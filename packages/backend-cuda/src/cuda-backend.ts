@@ -20,9 +20,11 @@ function defaultResolve(): string | null {
   }
 }
 
+// tfjs-node-gpu 4.22 is built against CUDA 11.2 + cuDNN 8.1; on CUDA 12 it cannot load
+// libcudnn.so.8 and silently runs on the CPU (tensorflow/tfjs#8269): say so, and where else to go.
 const INSTALL_HINT =
   `Install it next to cnnkit with "npm install ${TFJS_NODE_GPU}@4.22.0" (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1; ` +
-  'its install downloads libtensorflow), or choose --backend wasm.';
+  'its install downloads libtensorflow), or choose --backend wasm; on any other GPU (CUDA 12+, AMD, Intel, Apple) choose --backend webgpu.';
 
 /**
  * The CUDA backend: @tensorflow/tfjs-node-gpu, an optional peer dependency imported
