@@ -1,5 +1,5 @@
 import { tf } from '@cnnkit/tensor-core';
-import { flatProgramLayout, type WebgpuBackendLike, type WebgpuProgram } from './webgpu-program.js';
+import { FlatProgram, type WebgpuBackendLike } from './webgpu-program.js';
 
 /**
  * dx for max pooling where each window's gradient goes to its first maximum in
@@ -11,19 +11,9 @@ import { flatProgramLayout, type WebgpuBackendLike, type WebgpuProgram } from '.
  * finds each window's first maximum again and adds that window's dy if it is this
  * cell. No atomics and no positions buffer; cost is windows-per-cell x window size.
  */
-class FirstMaxPoolGradProgram implements WebgpuProgram {
-  outputShape: number[];
-  shaderKey = 'cnnkitFirstMaxPoolGrad';
-  dispatchLayout: WebgpuProgram['dispatchLayout'];
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  variableNames = ['dy', 'x'];
-  uniforms = 'strides : vec2<i32>, pads : vec2<i32>, filterDims : vec2<i32>, inDims : vec2<i32>, outDims : vec2<i32>';
-  size = true;
-
-  constructor(inShape: number[]) {
-    this.outputShape = inShape;
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize } = flatProgramLayout(inShape));
+class FirstMaxPoolGradProgram extends FlatProgram {
+  constructor(inShape: readonly number[]) {
+    super(inShape, 'cnnkitFirstMaxPoolGrad', ['dy', 'x'], 'strides : vec2<i32>, pads : vec2<i32>, filterDims : vec2<i32>, inDims : vec2<i32>, outDims : vec2<i32>');
   }
 
   getUserCode(): string {

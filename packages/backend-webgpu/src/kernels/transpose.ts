@@ -1,5 +1,6 @@
 import { tf } from '@cnnkit/tensor-core';
-import { flatProgramLayout, type WebgpuBackendLike, type WebgpuProgram } from './webgpu-program.js';
+import { FlatProgram, type WebgpuBackendLike } from './webgpu-program.js';
+import { wrapKernel } from './wrap-kernel.js';
 
 const AXES = ['x', 'y', 'z', 'w', 'u', 'v'];
 // tfjs-webgpu's coordinate types: WGSL vectors up to 4, its own structs for 5 and 6.
@@ -11,22 +12,12 @@ const coordsType = (rank: number) => (rank <= 4 ? `vec${rank}<i32>` : `vec${rank
  * such transpose (the reductions over non-inner axes of a mask, e.g. the global
  * max-pool gradient) produced no values; this one writes through the i32 setter.
  */
-class IntTransposeProgram implements WebgpuProgram {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: WebgpuProgram['dispatchLayout'];
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  variableNames = ['A'];
-  size = true;
-
+class IntTransposeProgram extends FlatProgram {
   constructor(
     shape: readonly number[],
     private readonly perm: readonly number[],
   ) {
-    this.outputShape = perm.map((p) => shape[p]);
-    this.shaderKey = `cnnkitIntTranspose_${perm.join(',')}`;
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize } = flatProgramLayout(this.outputShape));
+    super(perm.map((p) => shape[p]), `cnnkitIntTranspose_${perm.join(',')}`, ['A']);
   }
 
   getUserCode(): string {
@@ -45,26 +36,10 @@ class IntTransposeProgram implements WebgpuProgram {
   }
 }
 
-let original: tf.KernelFunc | undefined;
-
-/** Keeps tfjs's Transpose for the cases it gets right; call before replacing the kernel. */
-export function captureOriginalTranspose(): void {
-  const current = tf.getKernel(tf.Transpose, 'webgpu');
-  if (current !== undefined && current.kernelFunc !== transposeConfig.kernelFunc) original = current.kernelFunc;
-}
-
-function transpose(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo | tf.TensorInfo[] {
-  const x = args.inputs.x as tf.TensorInfo;
-  const perm = (args.attrs as unknown as tf.TransposeAttrs).perm;
-  if (x.dtype !== 'float32' && x.shape.length >= 3 && x.shape.length <= 6) {
-    return (args.backend as WebgpuBackendLike).runWebGPUProgram(new IntTransposeProgram(x.shape, perm), [x], x.dtype);
-  }
-  if (original === undefined) throw new Error('webgpu Transpose: tfjs-backend-webgpu\'s kernel was not captured before cnnkit replaced it');
-  return original(args as unknown as Parameters<tf.KernelFunc>[0]);
-}
-
-export const transposeConfig: tf.KernelConfig = {
-  kernelName: tf.Transpose,
-  backendName: 'webgpu',
-  kernelFunc: transpose as unknown as tf.KernelFunc,
-};
+/** tfjs-webgpu's Transpose, with int32/bool of rank 3 to 6 through cnnkit's program. */
+export const transposeKernel = wrapKernel(tf.Transpose, ({ inputs, backend, attrs }) => {
+  const x = inputs.x as tf.TensorInfo;
+  const perm = (attrs as unknown as tf.TransposeAttrs).perm;
+  if (x.dtype === 'float32' || x.shape.length < 3 || x.shape.length > 6) return null;
+  return (backend as WebgpuBackendLike).runWebGPUProgram(new IntTransposeProgram(x.shape, perm), [x], x.dtype);
+});

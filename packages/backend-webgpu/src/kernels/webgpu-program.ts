@@ -24,8 +24,28 @@ export interface WebgpuBackendLike {
   runWebGPUProgram(program: WebgpuProgram, inputs: tf.TensorInfo[], outputDtype: tf.DataType, uniforms?: UniformData): tf.TensorInfo;
 }
 
-/** One invocation per output element, 64 to a workgroup (tfjs's flat layout). */
-export function flatProgramLayout(outputShape: number[]): Pick<WebgpuProgram, 'dispatchLayout' | 'dispatch' | 'workgroupSize'> {
-  const size = outputShape.reduce((a, b) => a * b, 1);
-  return { dispatchLayout: { x: outputShape.map((_, i) => i) }, dispatch: [Math.ceil(size / 64), 1, 1], workgroupSize: [64, 1, 1] };
+/**
+ * A program with one invocation per output element, 64 to a workgroup (tfjs's flat
+ * layout): `main(index)` gets the flat output index, and `uniforms.size` bounds it.
+ */
+export abstract class FlatProgram implements WebgpuProgram {
+  outputShape: number[];
+  dispatchLayout: WebgpuProgram['dispatchLayout'];
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+
+  constructor(
+    outputShape: readonly number[],
+    readonly shaderKey: string,
+    readonly variableNames: string[],
+    readonly uniforms?: string,
+  ) {
+    this.outputShape = [...outputShape];
+    const size = this.outputShape.reduce((a, b) => a * b, 1);
+    this.dispatchLayout = { x: this.outputShape.map((_, i) => i) };
+    this.dispatch = [Math.ceil(size / 64), 1, 1];
+  }
+
+  abstract getUserCode(): string;
 }
