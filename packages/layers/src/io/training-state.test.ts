@@ -22,7 +22,8 @@ describe('checkTrainingState', () => {
 
   it.each<[string, unknown, RegExp]>([
     ['not an object', [1], /^s\.json: expected "format": "cnnkit-checkpoint"$/],
-    ['a newer format', { ...good, formatVersion: 2 }, /^s\.json: unsupported formatVersion 2; this cnnkit reads 1$/],
+    ['a newer format', { ...good, formatVersion: 3 }, /^s\.json: unsupported formatVersion 3; this cnnkit reads 1 to 2$/],
+    ['progress for another epoch', { ...good, formatVersion: 2, progress: { epoch: 9, step: 1, lossSum: 0, seen: 1, metrics: [] } }, /^s\.json: (bad "progress"|"progress" is for epoch 9)/],
     ['a fractional epoch', { ...good, epoch: 1.5 }, /^s\.json: expected "epoch" a non-negative integer, received 1\.5$/],
     // Found by fuzzing main: these reached model.compile as a TypeError (exit code 2).
     ['no compile settings', without('compile'), /^s\.json: expected "compile" \{ optimizer, loss, metrics \}, received undefined$/],
