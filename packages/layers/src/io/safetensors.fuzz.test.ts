@@ -35,6 +35,13 @@ describe('fuzz: safetensors', () => {
     expectConsistent(bytes, { tensors, metadata: {} });
   });
 
+  it('found by fuzzing (seed -1790174145): a tensor named "__proto__" is written as a key and read back', () => {
+    const bytes = encodeSafetensors(new Map([['__proto__', { shape: [2], data: Float32Array.from([1.5, -2]) }], ['w', { shape: [1], data: Float32Array.from([3]) }]]));
+    const { tensors } = decodeSafetensors(bytes, 'f');
+    expect([...tensors.keys()].sort()).toEqual(['__proto__', 'w']);
+    expect(Array.from(tensors.get('__proto__')!.data)).toEqual([1.5, -2]);
+  });
+
   // Oracle: what encode wrote, decode reads back bit for bit (NaN payloads included).
   prop.prop([tensors, metadata], fuzzRuns(100))('decode(encode(x)) is x', (list, meta) => {
     const bytes = encodeSafetensors(new Map(list), meta);
