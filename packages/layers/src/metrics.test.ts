@@ -25,6 +25,33 @@ describe('metrics', () => {
     expect(p.result()).toBeCloseTo(2 / 3, 12);
     expect(r.result()).toBeCloseTo(2 / 3, 12);
   });
+  // Asymmetric confusion counts (tp != fp != fn), counted by hand from the labels and
+  // probabilities, so swapping precision's and recall's denominators changes the result.
+  // Exact fractions: tolerance 1e-12.
+  it.each([
+    // binary: tp 0.9/1; fp 0.8/0; fn 0.2/1, 0.1/1 -> precision 1/2, recall 1/3
+    { kind: 'binary', classes: 1, yTrue: [1, 1, 1, 0, 0], yPred: [0.9, 0.2, 0.1, 0.8, 0.3], weights: undefined, precision: 1 / 2, recall: 1 / 3 },
+    // binary, weighted per example: tp 2; fp 3 + 0.5; fn 0 -> precision 2/5.5, recall 1
+    { kind: 'binary', classes: 1, yTrue: [1, 0, 0, 0], yPred: [0.7, 0.6, 0.9, 0.4], weights: [2, 3, 0.5, 7], precision: 2 / 5.5, recall: 1 },
+    // sparse, 3 classes, one-hot per value: example 0 label 2 predicts {2}: tp;
+    // example 1 label 0 predicts {1}: 1 fp, 1 fn; example 2 label 1 predicts nothing: 1 fn.
+    { kind: 'sparse', classes: 3, yTrue: [2, 0, 1], yPred: [0.1, 0.2, 0.7, 0.2, 0.6, 0.4, 0.4, 0.3, 0.3], weights: undefined, precision: 1 / 2, recall: 1 / 3 },
+    // categorical, one-hot labels: example 0 label 2 predicts {2}: tp; example 1 label 0
+    // predicts {1, 2}: 2 fp, 1 fn; example 2 label 2 predicts {2}: tp.
+    { kind: 'categorical', classes: 3, yTrue: [0, 0, 1, 1, 0, 0, 0, 0, 1], yPred: [0.1, 0.2, 0.7, 0.2, 0.6, 0.9, 0.4, 0.3, 0.8], weights: undefined, precision: 2 / 4, recall: 2 / 3 },
+  ] as const)('precision and recall differ on asymmetric counts ($kind, classes $classes)', ({ kind, classes, yTrue, yPred, weights, precision, recall }) => {
+    const p = createMetric('precision', kind);
+    const r = createMetric('recall', kind);
+    for (const m of [p, r]) m.update(yTrue, yPred, classes, weights);
+    expect(p.result()).toBeCloseTo(precision, 12);
+    expect(r.result()).toBeCloseTo(recall, 12);
+    // Streaming: a second identical batch keeps the ratios; reset empties the counts.
+    for (const m of [p, r]) m.update(yTrue, yPred, classes, weights);
+    expect(p.result()).toBeCloseTo(precision, 12);
+    expect(r.result()).toBeCloseTo(recall, 12);
+    p.reset();
+    expect(p.result()).toBe(0);
+  });
   it('AUC (ROC, 200 thresholds, interpolation) — the Keras documentation example gives 0.75', () => {
     const auc = new Auc('binary');
     auc.update([0, 0, 1, 1], [0, 0.5, 0.3, 0.9], 1);
