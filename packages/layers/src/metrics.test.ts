@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Accuracy, Auc, PrecisionRecall, createMetric } from './metrics.js';
+import { Accuracy, Auc, PrecisionRecall, createMetric, labelKindFor, resolveMetricName } from './metrics.js';
 
 describe('metrics', () => {
   it('binary, categorical and sparse accuracy (threshold 0.5)', () => {
@@ -78,5 +78,86 @@ describe('metrics', () => {
     const auc = new Auc('binary');
     auc.update(labels, scores, 1);
     expect(Math.abs(auc.result() - wins / pairs)).toBeLessThan(0.01);
+  });
+});
+
+describe('metric names and label kinds (Keras names and rules)', () => {
+  it.each([
+    ['accuracy', 'accuracy'],
+    ['acc', 'accuracy'],
+    ['precision', 'precision'],
+    ['recall', 'recall'],
+    ['auc', 'auc'],
+  ] as const)('resolveMetricName(%s) = %s, and createMetric names it so', (name, resolved) => {
+    expect(resolveMetricName(name)).toBe(resolved);
+    expect(createMetric(resolved, 'binary').name).toBe(resolved);
+  });
+  it.each([['f1'], [null], [3]])('resolveMetricName(%j) names the choices', (name) => {
+    expect(() => resolveMetricName(name)).toThrow(/^compile: unknown metric .*; available: accuracy, precision, recall, auc$/);
+  });
+  it.each([
+    ['binary_crossentropy', 1, 'binary'],
+    ['categorical_crossentropy', 3, 'categorical'],
+    ['sparse_categorical_crossentropy', 3, 'sparse'],
+    ['mean_squared_error', 1, 'binary'],
+    ['mean_squared_error', 4, 'categorical'],
+  ] as const)('labelKindFor(%s, %d classes) = %s', (loss, classes, kind) => {
+    expect(labelKindFor(loss, classes)).toBe(kind);
+  });
+});
+
+describe('accuracy and thresholds at their edges (hand-computed)', () => {
+  it.each([
+    // kind, classes, yTrue, yPred, weights, accuracy
+    // binary with 2 values per example: each value counts 1/2 (Keras's mean over the last axis).
+    ['binary', 2, [1, 0, 1, 1], [0.9, 0.4, 0.2, 0.7], undefined, (2 / 2 + 1 / 2) / 2],
+    // exactly 0.5 is not > 0.5 on either side: label 0.5 and prediction 0.5 agree (both 0).
+    ['binary', 1, [0.5, 1], [0.5, 0.51], undefined, 1],
+    // ties in argmax: the first maximum wins (example 0 predicts class 0; label 1 -> wrong).
+    ['categorical', 3, [0, 1, 0, 0, 0, 1], [0.4, 0.4, 0.2, 0.1, 0.3, 0.6], undefined, 1 / 2],
+    ['categorical', 3, [1, 0, 0, 0, 0, 1], [0.4, 0.4, 0.2, 0.1, 0.6, 0.3], [3, 1], 3 / 4],
+    ['sparse', 3, [0, 2, 1], [0.4, 0.4, 0.2, 0.1, 0.3, 0.6, 0.5, 0.2, 0.3], [1, 2, 5], 3 / 8],
+  ] as const)('%s accuracy, %d classes: %j vs %j (weights %j) = %d', (kind, classes, yTrue, yPred, weights, accuracy) => {
+    const m = new Accuracy(kind);
+    m.update(yTrue, yPred, classes, weights);
+    expect(m.result()).toBeCloseTo(accuracy, 12);
+  });
+  it('precision and recall: exactly 0.5 is negative, for predictions and labels', () => {
+    const p = new PrecisionRecall('precision', 'binary');
+    const r = new PrecisionRecall('recall', 'binary');
+    // 0.5/1: fn; 0.6/0.5: fp (label 0.5 is negative); 0.9/1: tp -> precision 1/2, recall 1/2
+    for (const m of [p, r]) m.update([1, 0.5, 1], [0.5, 0.6, 0.9], 1);
+    expect(p.result()).toBeCloseTo(1 / 2, 12);
+    expect(r.result()).toBeCloseTo(1 / 2, 12);
+    // Nothing predicted positive: precision 0 (not NaN); nothing actual positive: recall 0.
+    const none = new PrecisionRecall('precision', 'binary');
+    none.update([1, 0], [0.1, 0.2], 1);
+    expect(none.result()).toBe(0);
+    const noActual = new PrecisionRecall('recall', 'binary');
+    noActual.update([0, 0], [0.9, 0.2], 1);
+    expect(noActual.result()).toBe(0);
+  });
+  it('AUC thresholds: 200 values, -1e-7, i/199, 1 + 1e-7; a score of exactly 1 or 0 and sparse labels', () => {
+    const auc = new Auc('binary');
+    expect(auc.thresholds[0]).toBeCloseTo(-1e-7, 15);
+    expect(auc.thresholds[198]).toBeCloseTo(198 / 199, 15);
+    expect(auc.thresholds[199]).toBeCloseTo(1 + 1e-7, 15);
+    // Scores 1 and 0 (clipped, the end thresholds keep them apart): perfect separation.
+    auc.update([1, 0, 1, 0], [1, 0, 1.2, -0.3], 1);
+    expect(auc.result()).toBeCloseTo(1, 12);
+    // Sparse labels over 2 classes, one-hot per value: class-1 scores rank the positives first.
+    const sparse = new Auc('sparse');
+    sparse.update([1, 0], [0.2, 0.8, 0.7, 0.3], 2);
+    expect(sparse.result()).toBeCloseTo(1, 12);
+    // All one label: no negatives, so every false-positive rate is 0 and the area is 0.
+    const oneSided = new Auc('binary');
+    oneSided.update([1, 1], [0.3, 0.8], 1);
+    expect(oneSided.result()).toBe(0);
+    // Weighted: the positive with weight 3 outranks the negative, the one with weight 1 does not.
+    const weighted = new Auc('binary');
+    weighted.update([1, 1, 0], [0.9, 0.1, 0.5], 1, [3, 1, 1]);
+    expect(weighted.result()).toBeCloseTo(3 / 4, 6);
+    weighted.reset();
+    expect(weighted.result()).toBe(0);
   });
 });
