@@ -66,7 +66,7 @@ export const MODULES = {
     mutate: ['src/resize-image.ts', 'src/resize-pixels.ts'],
     tests: ['src/resize-image.test.ts', 'src/resize-pixels.test.ts'],
   },
-  'tensor-core/rng': { dir: 'packages/tensor-core', mutate: ['src/rng.ts'], tests: ['src/rng.test.ts'] },
+  'tensor-core/rng': { dir: 'packages/tensor-core', mutate: ['src/rng.ts'], tests: ['src/rng*.test.ts'] },
   'tensor-core/select-backend': { dir: 'packages/tensor-core', mutate: ['src/select-backend.ts'], tests: ['src/select-backend*.test.ts'] },
   'export/emitters': { dir: 'packages/export', mutate: ['src/emit-*.ts', 'src/emitters.ts', '!src/*.test.ts'], tests: ['src/emit-*.test.ts'] },
 };
