@@ -64,7 +64,7 @@ export const MODULES = {
   'data/resize': {
     dir: 'packages/data',
     mutate: ['src/resize-image.ts', 'src/resize-pixels.ts'],
-    tests: ['src/resize-image.test.ts', 'src/resize-pixels.test.ts'],
+    tests: ['src/resize-image.test.ts', 'src/resize-pixels.test.ts', 'src/resize-edges.test.ts'],
   },
   'tensor-core/rng': { dir: 'packages/tensor-core', mutate: ['src/rng.ts'], tests: ['src/rng*.test.ts'] },
   'tensor-core/select-backend': { dir: 'packages/tensor-core', mutate: ['src/select-backend.ts'], tests: ['src/select-backend*.test.ts'] },
