@@ -68,7 +68,7 @@ export const MODULES = {
   },
   'tensor-core/rng': { dir: 'packages/tensor-core', mutate: ['src/rng.ts'], tests: ['src/rng*.test.ts'] },
   'tensor-core/select-backend': { dir: 'packages/tensor-core', mutate: ['src/select-backend.ts'], tests: ['src/select-backend*.test.ts'] },
-  'export/emitters': { dir: 'packages/export', mutate: ['src/emit-*.ts', 'src/emitters.ts', '!src/*.test.ts'], tests: ['src/emit-*.test.ts'] },
+  'export/emitters': { dir: 'packages/export', mutate: ['src/emit-*.ts', 'src/emitters.ts', '!src/*.test.ts'], tests: ['src/emit*.test.ts'] },
 };
 
 const slug = (name) => name.replace(/[^a-z0-9]+/gi, '-');
