@@ -90,7 +90,9 @@ describe('metric names and label kinds (Keras names and rules)', () => {
     ['auc', 'auc'],
   ] as const)('resolveMetricName(%s) = %s, and createMetric names it so', (name, resolved) => {
     expect(resolveMetricName(name)).toBe(resolved);
-    expect(createMetric(resolved, 'binary').name).toBe(resolved);
+    const metric = createMetric(resolved, 'binary');
+    expect(metric.name).toBe(resolved);
+    expect(metric).toBeInstanceOf({ accuracy: Accuracy, precision: PrecisionRecall, recall: PrecisionRecall, auc: Auc }[resolved]);
   });
   it.each([['f1'], [null], [3]])('resolveMetricName(%j) names the choices', (name) => {
     expect(() => resolveMetricName(name)).toThrow(/^compile: unknown metric .*; available: accuracy, precision, recall, auc$/);
@@ -117,6 +119,10 @@ describe('accuracy and thresholds at their edges (hand-computed)', () => {
     ['categorical', 3, [0, 1, 0, 0, 0, 1], [0.4, 0.4, 0.2, 0.1, 0.3, 0.6], undefined, 1 / 2],
     ['categorical', 3, [1, 0, 0, 0, 0, 1], [0.4, 0.4, 0.2, 0.1, 0.6, 0.3], [3, 1], 3 / 4],
     ['sparse', 3, [0, 2, 1], [0.4, 0.4, 0.2, 0.1, 0.3, 0.6, 0.5, 0.2, 0.3], [1, 2, 5], 3 / 8],
+    // argmax stays within its row: example 0's maximum (0.5, class 1) is below example 1's first value.
+    ['categorical', 2, [0, 1, 1, 0], [0.2, 0.5, 0.9, 0.1], undefined, 1],
+    // binary, 3 values per example: example 0 gets 3/3 right, example 1 gets 1/3.
+    ['binary', 3, [1, 0, 0, 1, 1, 0], [0.9, 0.1, 0.2, 0.3, 0.4, 0.9], undefined, (3 / 3 + 0 / 3) / 2],
   ] as const)('%s accuracy, %d classes: %j vs %j (weights %j) = %d', (kind, classes, yTrue, yPred, weights, accuracy) => {
     const m = new Accuracy(kind);
     m.update(yTrue, yPred, classes, weights);
@@ -136,6 +142,32 @@ describe('accuracy and thresholds at their edges (hand-computed)', () => {
     const noActual = new PrecisionRecall('recall', 'binary');
     noActual.update([0, 0], [0.9, 0.2], 1);
     expect(noActual.result()).toBe(0);
+  });
+  it('precision weights every value of an example by that example\'s weight (sparse, 2 classes)', () => {
+    // example 0 (label 0, weight 3): class 0 predicted -> tp 3; example 1 (label 1, weight 1): class 0 predicted -> fp 1, class 1 missed -> fn 1
+    const p = new PrecisionRecall('precision', 'sparse');
+    const r = new PrecisionRecall('recall', 'sparse');
+    for (const m of [p, r]) m.update([0, 1], [0.8, 0.1, 0.7, 0.2], 2, [3, 1]);
+    expect(p.result()).toBeCloseTo(3 / 4, 12);
+    expect(r.result()).toBeCloseTo(3 / 4, 12);
+    const auc = new Auc('sparse');
+    // AUC, the same weights: positives (0.8, w 3), (0.2, w 1); negatives (0.1, w 3), (0.7, w 1).
+    // Weighted pairs won: 3*3 + 3*1 + 1*3 + 0 = 15 of 4*4 (tolerance: the 200-threshold resolution).
+    auc.update([0, 1], [0.8, 0.1, 0.7, 0.2], 2, [3, 1]);
+    expect(auc.result()).toBeCloseTo(15 / 16, 2);
+  });
+  it('AUC: a label of exactly 0.5 is negative, and a score equal to a threshold is not above it', () => {
+    const half = new Auc('binary');
+    half.update([1, 0.5], [0.9, 0.2], 1);
+    expect(half.result()).toBeCloseTo(1, 12);
+    // Scores exactly at thresholds 1/199 and 2/199 separate the classes only if "above" is strict:
+    // both are "not above" threshold 2/199 ... the positive at 2/199 is above 1/199.
+    const at = new Auc('binary');
+    at.update([0, 1], [1 / 199, 2 / 199], 1);
+    expect(at.result()).toBeCloseTo(1, 12);
+    const tie = new Auc('binary');
+    tie.update([0, 1], [2 / 199, 2 / 199], 1);
+    expect(tie.result()).toBeCloseTo(0.5, 12);
   });
   it('AUC thresholds: 200 values, -1e-7, i/199, 1 + 1e-7; a score of exactly 1 or 0 and sparse labels', () => {
     const auc = new Auc('binary');
