@@ -160,10 +160,10 @@ describe('accuracy and thresholds at their edges (hand-computed)', () => {
     const half = new Auc('binary');
     half.update([1, 0.5], [0.9, 0.2], 1);
     expect(half.result()).toBeCloseTo(1, 12);
-    // Scores exactly at thresholds 1/199 and 2/199 separate the classes only if "above" is strict:
-    // both are "not above" threshold 2/199 ... the positive at 2/199 is above 1/199.
+    // A negative exactly at threshold 1/199 is not above it, so it stays below a positive at
+    // 1.5/199: separated, area 1 (were it counted above, both would share a bucket: 0.5).
     const at = new Auc('binary');
-    at.update([0, 1], [1 / 199, 2 / 199], 1);
+    at.update([0, 1], [1 / 199, 1.5 / 199], 1);
     expect(at.result()).toBeCloseTo(1, 12);
     const tie = new Auc('binary');
     tie.update([0, 1], [2 / 199, 2 / 199], 1);
