@@ -25,7 +25,7 @@ describeOnBackends('sampleProjective argument checks', () => {
     ['an empty image', [1, 0, 2, 1], [identity], { ...ok, outputSize: [2, 2] }, 'sampleProjective: expected a non-empty batch of non-empty images, received shape [1, 0, 2, 1]'],
     ['a zero-width image', [1, 2, 0, 1], [identity], { ...ok, outputSize: [2, 2] }, 'sampleProjective: expected a non-empty batch of non-empty images, received shape [1, 2, 0, 1]'],
   ] as const)('rejects %s', (_what, shape, transforms, options, message) => {
-    const x = tf.zeros(shape as unknown as number[]) as tf.Tensor4D;
+    const x = tf.zeros(shape as unknown as [number, number, number, number]) as tf.Tensor4D;
     expect(() => sampleProjective(x, transforms as unknown as number[][], options as never)).toThrow(message);
     x.dispose();
   });

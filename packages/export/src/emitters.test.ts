@@ -62,11 +62,11 @@ describe('emitterFor', () => {
   it.each(Object.entries(EXPECTED))('%s -> its emitter', (className, emitter) => {
     expect(isExportLayerClass(className)).toBe(true);
     expect(emitterFor(className as keyof typeof EXPECTED)).toBe(emitter);
-    expect(emitterForLayer({ name: 'l', className, config: {}, inputs: [] })).toBe(emitter);
+    expect(emitterForLayer({ name: 'l', className, config: {}, inputs: [], weights: {} })).toBe(emitter);
   });
   it('an unsupported class names the layer, its class and the supported classes', () => {
     expect(isExportLayerClass('LSTM')).toBe(false);
-    expect(() => emitterForLayer({ name: 'lstm_1', className: 'LSTM', config: {}, inputs: [] })).toThrow(
+    expect(() => emitterForLayer({ name: 'lstm_1', className: 'LSTM', config: {}, inputs: [], weights: {} })).toThrow(
       `ONNX export: layer "lstm_1" of class LSTM cannot be exported; supported classes: ${EXPORT_LAYER_CLASSES.join(', ')}`,
     );
   });
@@ -86,7 +86,7 @@ describe('emitInput', () => {
     [{ shape: [8, 6, 3, 1] }, false],
     [{ shape: [6, 8, 3] }, false],
   ])('config %j: accepted %s', (config, accepted) => {
-    const run = () => emitInput({} as never, { name: 'input', className: 'InputLayer', config, inputs: [] }, [image]);
+    const run = () => emitInput({} as never, { name: 'input', className: 'InputLayer', config, inputs: [], weights: {} }, [image]);
     if (accepted) expect(run()).toBe(image);
     else expect(run).toThrow(/^ONNX export of layer "input" \(InputLayer\): expected its shape to match the model's inputShape \[8, 6, 3\], received \[/);
   });

@@ -46,7 +46,7 @@ describe('max pooling with the local gradient against a float64 loop oracle', ()
   for (const shape of [[2, 4, 6, 3], [1, 5, 7, 2], [3, 6, 6, 1]] as const) {
     for (const pool of [[2, 2], [3, 2]] as const) {
       it(`x ${shape}, pool ${pool}, with ties, negatives and leftover rows (exact)`, () => {
-        const count = shape.reduce((a, b) => a * b, 1);
+        const count = (shape as readonly number[]).reduce((a, b) => a * b, 1);
         // Rounded values make ties common; negatives included.
         const xv = values(count, 21).map((v) => Math.round(v * 3));
         const ref = reference(xv, shape, (size) => values(size, 22), pool);

@@ -94,7 +94,7 @@ describe('createOptimizer and optimizer state', () => {
   it('passes an optimizer instance through, and reads a spec without config as the defaults', () => {
     const sgd = new Sgd({ learningRate: 0.5 });
     expect(createOptimizer(sgd)).toBe(sgd);
-    expect(createOptimizer({ className: 'rmsprop' }).getConfig()).toEqual(new Rmsprop().getConfig());
+    expect(createOptimizer({ className: 'rmsprop' as 'RMSprop' }).getConfig()).toEqual(new Rmsprop().getConfig());
     expect(createOptimizer('adamw')).toBeInstanceOf(AdamW);
   });
   it.each([[null], [{}], [{ className: 7 }], ['lion']])('rejects %j, naming the optimizers', (spec) => {
