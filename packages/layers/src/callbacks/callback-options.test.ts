@@ -124,11 +124,30 @@ describe('ReduceLROnPlateau', () => {
     // epoch 3 the counter reaches 0 first, so it counts and reduces; epoch 4 cools, 5 reduces.
     expect(rates).toEqual([0.1, 0.05, 0.05, 0.025, 0.025, 0.0125]);
   });
+  it('never raises a rate that is already below minLr', () => {
+    const model = tiny(0.01);
+    const cb = new ReduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1, minLr: 0.02 });
+    cb.setModel(model);
+    cb.onTrainBegin();
+    const rates = [1, 1, 1].map((loss, epoch) => {
+      const logs: Record<string, number> = { loss };
+      cb.onEpochEnd(epoch, logs);
+      return logs.learning_rate;
+    });
+    expect(rates).toEqual([0.01, 0.01, 0.01]);
+  });
   it('names a missing monitor and what the logs hold', () => {
     const cb = new ReduceLROnPlateau();
     cb.setModel(tiny());
     cb.onTrainBegin();
-    expect(() => cb.onEpochEnd(0, { loss: 1 })).toThrow('ReduceLROnPlateau: monitor "val_loss" is not in the logs; available: loss');
+    const error = (() => {
+      try {
+        cb.onEpochEnd(0, { loss: 1, accuracy: 0.5 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'UNKNOWN_MONITOR', message: 'ReduceLROnPlateau: monitor "val_loss" is not in the logs; available: loss, accuracy' });
   });
 });
 
