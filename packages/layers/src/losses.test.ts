@@ -98,7 +98,7 @@ describe('losses (float64 references, tol 1e-6 relative)', () => {
     expectValues(perBce, expectedBce.flat());
     // categorical over the last axis: renormalised rows, -log p[label]
     const q = [[[0.2, 0.6], [0.3, 0.1]], [[0.5, 0.5], [0.9, 0.3]]];
-    const onehot = [[[0, 1], [1, 0]], [[1, 0], [0, 1]]];
+    const onehot = [[[0, 1], [1, 0]], [[1, 0], [1, 0]]];
     const expectedCce = q.map((rows, n) => rows.map((row, t) => -log(row[onehot[n][t].indexOf(1)] / (row[0] + row[1]))));
     const perCce = perExampleLoss({ name: 'categorical_crossentropy', fromLogits: false }, tf.tensor3d(onehot), tf.tensor3d(q));
     expect(perCce.shape).toEqual([2, 2]);
