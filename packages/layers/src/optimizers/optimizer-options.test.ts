@@ -106,8 +106,11 @@ describe('createOptimizer and optimizer state', () => {
   });
   it('setState accepts 0 iterations; slots are not trainable variables; dispose frees them', () => {
     const opt = new Adam();
+    const registered = Object.keys(tf.engine().registeredVariables).length;
     opt.setState({ iterations: 0, learningRate: 0.1, slots: new Map([['w/m', tf.tensor1d([1, 2])]]) });
     expect(opt.iterations).toBe(0);
+    // A restored slot is not trainable either (tf.variableGrads would otherwise differentiate it).
+    expect(Object.values(tf.engine().registeredVariables).slice(registered).map((v) => v.trainable)).toEqual([false]);
     const variablesBefore = Object.keys(tf.engine().registeredVariables).length;
     step(opt, [[0.1, 0.1]]);
     // step() made the weight (trainable) and the optimizer m and v (not trainable).
