@@ -133,7 +133,10 @@ describe('Rng against reference xoshiro128**, splitmix32 and FNV-1a', () => {
         const j = ref.int(i + 1);
         [expected[i], expected[j]] = [expected[j], expected[i]];
       }
-      expect(at(seeded(9)).permutation(n)).toEqual(expected);
+      const rng = at(seeded(9));
+      expect(rng.permutation(n)).toEqual(expected);
+      // and it drew exactly n - 1 numbers: the stream continues where the reference's does
+      expect(rng.uint32()).toBe(ref.uint32());
     }
   });
   it('fork seeds the child from s[0] XOR FNV-1a(label) and the parent state rotated by one', () => {
@@ -149,6 +152,8 @@ describe('Rng against reference xoshiro128**, splitmix32 and FNV-1a', () => {
     const rng = at(seeded(4));
     expect(Array.from(rng.fillUniform(new Float32Array(5), 2, 5))).toEqual(uniform);
     expect(Array.from(rng.fillNormal(new Float32Array(6), -1, 0.5))).toEqual(normal);
+    // exactly 6 normals drawn (3 pairs): the next draw is the reference's next
+    expect(rng.next()).toBe(ref.next());
     // uniformTensor/normalTensor wrap these in a tensor; tensor-core's own tests have no
     // tfjs backend to make one, so the layers and augment suites cover them.
   });
