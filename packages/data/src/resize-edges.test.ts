@@ -39,6 +39,11 @@ describe('resizePixels and resizeImage edges', () => {
     // nearest 2 -> 5 on two channels: floor((x + 0.5) * 0.4) = 0, 0, 1, 1, 1
     expect(Array.from(resizePixels(img(2, 1, 2, [10, 20, 30, 40]), [1, 5], 'nearest').data)).toEqual([10, 20, 10, 20, 30, 40, 30, 40, 30, 40]);
   });
+  it('bilinear 4 -> 3 interpolates between interior neighbours, along x and along y', () => {
+    // source x = (x + 0.5) * 4 / 3 - 0.5 = 1/6, 1.5, 17/6: 0 + 30 / 6 = 5; 30 + 60 / 2 = 60; 90 + 60 * 5 / 6 = 140
+    expect(Array.from(resizePixels(img(4, 1, 1, [0, 30, 90, 150]), [1, 3]).data)).toEqual([5, 60, 140]);
+    expect(Array.from(resizePixels(img(1, 4, 1, [0, 30, 90, 150]), [3, 1]).data)).toEqual([5, 60, 140]);
+  });
   it('area averages whole blocks on every channel', () => {
     // 4x2, 2 channels -> 2x1: each output averages a 2x2 block per channel
     const src = img(4, 2, 2, [0, 100, 10, 110, 20, 120, 30, 130, 40, 140, 50, 150, 60, 160, 70, 170]);
