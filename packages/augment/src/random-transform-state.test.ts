@@ -49,6 +49,16 @@ describeOnBackends('random transforms: output shape and RNG state', () => {
     const out = new CenterCrop({ height: 3, width: 3 }).call(x, { training: false });
     expectClose(out.dataSync(), [9, 10, 11, 16, 17, 18, 23, 24, 25], 0);
     expect(new CenterCrop({ height: 3, width: 4 }).computeOutputShape([null, 5, 7, 1])).toEqual([null, 3, 4, 1]);
-    tf.dispose([x, out]);
+    // one side already the target size: only the other is cropped (left 2, resp. top 1)
+    const columns = new CenterCrop({ height: 5, width: 3 }).call(x, { training: false });
+    expectClose(columns.dataSync(), [0, 1, 2, 3, 4].flatMap((r) => [7 * r + 2, 7 * r + 3, 7 * r + 4]), 0);
+    const rows = new CenterCrop({ height: 3, width: 7 }).call(x, { training: false });
+    expectClose(rows.dataSync(), Array.from({ length: 21 }, (_, i) => 7 + i), 0);
+    // a target larger than the input along one side is reached by resizing (Keras), not by slicing
+    for (const [height, width] of [[6, 7], [5, 8]]) {
+      expect(new CenterCrop({ height, width }).call(x, { training: false }).shape).toEqual([1, height, width, 1]);
+      expect(new RandomCrop({ height, width, seed: 1 }).call(x, { training: true }).shape).toEqual([1, height, width, 1]);
+    }
+    tf.dispose([x, out, columns, rows]);
   });
 });
