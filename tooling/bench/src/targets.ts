@@ -77,7 +77,10 @@ export function checkTargets(results: readonly BenchResult[]): TargetCheck[] {
     const measured = find(results, floor.engine, floor.task, floor.size);
     if (measured === undefined) continue;
     const ratio = measured.imagesPerSecond / floor.minImagesPerSecond;
-    checks.push({ name: floor.name, size: floor.size, ratio, target: 1, met: ratio >= 1, offSize: false });
+    // Built apart from the push: main's TargetCheck adds `against` (the denominator engine),
+    // which a floor states as its rate; an object variable passes either shape's check.
+    const check = { name: floor.name, size: floor.size, ratio, target: 1, met: ratio >= 1, against: `${floor.minImagesPerSecond} images/s`, offSize: false };
+    checks.push(check);
   }
   return checks;
 }
