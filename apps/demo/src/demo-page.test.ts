@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuBackend } from '@cnnkit/backend-cpu';
-import { computeCam } from '@cnnkit/cam';
+import { colorize, computeCam } from '@cnnkit/cam';
 import { decodeImage, resizeImage, writeSampleData, type SampleImage } from '@cnnkit/data';
 import { loadModel } from '@cnnkit/layers';
 import { BackendRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
@@ -74,6 +75,61 @@ async function shownProbabilities(): Promise<Record<string, number>> {
 function maxDifference(shown: Record<string, number>, expected: number[], classNames: string[]): number {
   expect(Object.keys(shown)).toEqual(classNames);
   return Math.max(...classNames.map((c, i) => Math.abs(shown[c] - expected[i])));
+}
+
+/** A minimal RGB PNG (8-bit, filter 0 rows), so the test controls every pixel of its picture. */
+function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, deflate, filter 0, no interlace
+  const rows = Buffer.alloc(height * (width * 3 + 1));
+  for (let y = 0; y < height; y++) Buffer.from(rgb.buffer, rgb.byteOffset + y * width * 3, width * 3).copy(rows, y * (width * 3 + 1) + 1);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * The picture whose evidence is known by construction: one filled square (the
+ * 'squares' class) at x 52..83, y 12..43 of a 96x96 flat grey picture, wholly in
+ * the top-right quadrant.
+ */
+const EVIDENCE = { size: 96, x0: 52, x1: 84, y0: 12, y1: 44 };
+function evidencePicture(): Uint8Array {
+  const { size, x0, x1, y0, y1 } = EVIDENCE;
+  const rgb = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) rgb.set(x >= x0 && x < x1 && y >= y0 && y < y1 ? [230, 200, 40] : [90, 90, 90], (y * size + x) * 3);
+  return rgb;
+}
+
+/**
+ * The heatmap value (0..1) behind each canvas pixel: the page draws
+ * 0.6 * image + 0.4 * viridis(heat), so (canvas - 0.6 * image) / 0.4 is a viridis
+ * colour; the nearest of viridis's 256 entries gives the heat (to about 1/255 plus the
+ * canvas's rounding).
+ */
+function heatFromCanvas(canvas: Uint8ClampedArray | number[], image: Uint8Array): Float64Array {
+  const lut = colorize(Float32Array.from({ length: 256 }, (_, i) => i / 255), 'viridis');
+  const heat = new Float64Array(image.length / 3);
+  for (let p = 0; p < heat.length; p++) {
+    const colour = [0, 1, 2].map((k) => (canvas[p * 4 + k] - 0.6 * image[p * 3 + k]) / 0.4);
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let i = 0; i < 256; i++) {
+      const d = (colour[0] - lut[i * 3]) ** 2 + (colour[1] - lut[i * 3 + 1]) ** 2 + (colour[2] - lut[i * 3 + 2]) ** 2;
+      if (d < bestDistance) [best, bestDistance] = [i, d];
+    }
+    heat[p] = best / 255;
+  }
+  return heat;
 }
 
 describe('demo page in headless Chromium', () => {
@@ -185,6 +241,44 @@ describe('demo page in headless Chromium', () => {
     expect(await plain.textContent('#backend-note')).toMatch(/^webgpu is unavailable: this browser exposes no navigator\.gpu/);
     expect(await plain.getAttribute('body', 'data-backend')).toBe('wasm');
     await plain.close();
+  });
+
+  it('puts the CAM peak on the evidence: a square drawn in the top-right quadrant heats that quadrant', async () => {
+    // The oracle is the picture itself, not cnnkit's CAM: the only thing in it is the
+    // square, so the class evidence is there. The heatmap is at the conv layer's
+    // resolution (4x4 for 64x64 input, 24-pixel cells here), so the check is at cell
+    // scale: the hottest pixel lies in the square's quadrant, and the square's pixels
+    // are hotter on average than the rest. An all-zero (or flat) heatmap fails both.
+    const { size, x0, x1, y0, y1 } = EVIDENCE;
+    const picture = evidencePicture();
+    const file = join(work, 'evidence.png');
+    await writeFile(file, encodePng(size, size, picture));
+    const before = Number(await page.getAttribute('body', 'data-results'));
+    await page.setInputFiles('#file', file);
+    await waitForResult(before + 1);
+    expect(await page.textContent('#predicted')).toMatch(/^squares/);
+    const canvas = await page.$eval('#cam', (c) => {
+      const cv = c as HTMLCanvasElement;
+      return { width: cv.width, height: cv.height, data: Array.from(cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data) };
+    });
+    expect([canvas.width, canvas.height]).toEqual([size, size]);
+    const heat = heatFromCanvas(canvas.data, picture);
+    let peak = 0;
+    for (let p = 1; p < heat.length; p++) if (heat[p] > heat[peak]) peak = p;
+    const [py, px] = [Math.floor(peak / size), peak % size];
+    console.log(`demo e2e: CAM peak at (y ${py}, x ${px}), heat ${heat[peak].toFixed(3)}; square at y ${y0}..${y1 - 1}, x ${x0}..${x1 - 1}`);
+    expect(heat[peak]).toBeGreaterThan(0.9);
+    expect(py, 'peak row in the top half').toBeLessThan(size / 2);
+    expect(px, 'peak column in the right half').toBeGreaterThanOrEqual(size / 2);
+    let inside = 0;
+    let outside = 0;
+    for (let p = 0; p < heat.length; p++) {
+      const [y, x] = [Math.floor(p / size), p % size];
+      if (x >= x0 && x < x1 && y >= y0 && y < y1) inside += heat[p];
+      else outside += heat[p];
+    }
+    const squarePixels = (x1 - x0) * (y1 - y0);
+    expect(inside / squarePixels).toBeGreaterThan(outside / (heat.length - squarePixels) + 0.2);
   });
 
   it('gives the same probabilities as Node for a JPEG too (back on wasm)', async () => {

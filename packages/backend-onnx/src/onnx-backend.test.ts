@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { onnxBackend } from './onnx-backend.js';
 
 describe('onnxBackend', () => {
-  it('is an inference-only plugin that reports onnxruntime-node and its version', async () => {
+  it('is a plugin that infers and trains (the ORT training engine), on the cpu, and reports onnxruntime-node and its version', async () => {
     const plugin = onnxBackend();
     expect(plugin.name).toBe('onnx');
     expect(plugin.capabilities()).toEqual({ device: 'cpu', training: true, inference: true, threads: 1 });

@@ -19,6 +19,7 @@ describe('the tutorial model learns a separable synthetic task', () => {
     expect(accuracy.at(-1)).toBeGreaterThanOrEqual(0.95);
     // Training loss went down.
     expect(history.history.loss.at(-1)).toBeLessThan(history.history.loss[0]);
-    expect(seconds).toBeLessThan(60);
+    // No time limit here: a busy machine would fail it. The speed floor is in the bench
+    // (tooling/bench/src/targets.ts FLOORS, `pnpm bench --sizes 16`).
   });
 });

@@ -129,6 +129,24 @@ describe('fit / evaluate', () => {
     expect(weighted.history.loss[0]).toBeCloseTo((3 * 2 * Math.LN2) / 3, 5);
   });
 
+  it('weights each batch loss by its size when the examples have unequal losses', async () => {
+    // Kernel 1, bias 0, learning rate 0: p = sigmoid(x) stays fixed. Per-example binary
+    // cross-entropy, worked out by hand: x=0, y=1 -> ln 2; x=1, y=1 -> ln(1 + e^-1);
+    // x=2, y=0 -> -ln(1 - sigmoid(2)) = ln(1 + e^2). batchSize 2 gives batches {0, 1}
+    // and {2}; Keras's epoch loss is their size-weighted mean, which is the plain mean of
+    // the three example losses (1.0444); the unweighted mean of the two batch means is 1.3150.
+    const model = new Sequential({ inputShape: [1], layers: [new Dense({ units: 1, kernelInitializer: 'ones', activation: 'sigmoid' })] });
+    model.compile({ optimizer: { className: 'SGD', config: { learningRate: 0 } }, loss: 'binary_crossentropy' });
+    const x = tf.tensor2d([[0], [1], [2]]);
+    const y = tf.tensor2d([[1], [1], [0]]);
+    const expected = (Math.LN2 + Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(2))) / 3;
+    const h = await model.fit([x, y], { batchSize: 2, epochs: 1, verbose: 0, shuffle: false });
+    // float32 losses: tolerance 1e-5.
+    expect(Math.abs(h.history.loss[0] - expected)).toBeLessThan(1e-5);
+    const logs = await model.evaluate([x, y], { batchSize: 2 });
+    expect(Math.abs(logs.loss - expected)).toBeLessThan(1e-5);
+  });
+
   it('a NaN loss stops training with an error naming the epoch and step', async () => {
     const model = tinyCnn();
     model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });

@@ -366,7 +366,8 @@ function layoutCases(): ConformanceCase[] {
       inputs: { x: x4(2, 3, 4, 2) },
       run: (tf, t) => tf.transpose(tf.slice(tf.pad(t.x, [[0, 0], [1, 2], [0, 1], [0, 0]]), [0, 1, 1, 0], [2, 3, 3, 2]), [0, 3, 1, 2]),
       reference: (a) => {
-        // padded[y+1][x] = x[y][x]; slice rows 1..3, cols 1..3 → x[y][x+1] for x in 0..2 (col 3 is padding).
+        // padded[y+1][x] = x[y][x]; slice rows 1..3, cols 1..3 → x[y][x+1]: every cell read is
+        // from x (the sx < 4 guard never fails). The case below reads the padding.
         const out = nd([2, 2, 3, 3]);
         for (let b = 0; b < 2; b++)
           for (let c = 0; c < 2; c++)
@@ -379,10 +380,190 @@ function layoutCases(): ConformanceCase[] {
       },
     },
     {
+      // PadV2's fill value (0.7, not 0: a fill of 0 passes by luck) in the top, bottom,
+      // left and right padding, all read by the slice.
+      name: 'pad (fill 0.7) + slice reading the padded cells',
+      inputs: { x: x4(2, 3, 4, 2) },
+      run: (tf, t) => tf.slice(tf.pad(t.x, [[0, 0], [1, 2], [2, 1], [0, 0]], 0.7), [0, 0, 1, 0], [2, 5, 6, 2]),
+      reference: (a) => {
+        // padded[py][px] = x[py - 1][px - 2] inside, 0.7 outside; the slice starts at column 1.
+        const out = nd([2, 5, 6, 2]);
+        for (let b = 0; b < 2; b++)
+          for (let y = 0; y < 5; y++)
+            for (let xx = 0; xx < 6; xx++)
+              for (let c = 0; c < 2; c++) {
+                const sy = y - 1;
+                const sx = xx + 1 - 2;
+                const inside = sy >= 0 && sy < 3 && sx >= 0 && sx < 4;
+                out.data[((b * 5 + y) * 6 + xx) * 2 + c] = inside ? a.x.data[((b * 3 + sy) * 4 + sx) * 2 + c] : 0.7;
+              }
+        return out;
+      },
+    },
+    {
       name: 'sqrt, rsqrt, division, square',
       inputs: { x: { shape: [3, 4], kind: 'positive' }, y: { shape: [3, 4], kind: 'positive' } },
       run: (tf, t) => tf.add(tf.div(tf.sqrt(t.x), t.y), tf.mul(tf.rsqrt(t.y), tf.square(t.x))),
       reference: (a) => broadcast(a.x, a.y, (x, y) => Math.sqrt(x) / y + (1 / Math.sqrt(y)) * x * x),
+    },
+  ];
+}
+
+/**
+ * One case per gradient tensor-core registers that the cases above do not reach
+ * (packages/tensor-core/src/gradients): AddN, Maximum, Minimum, Pow, Relu6, Tile,
+ * Reverse, Pack, Unpack, SplitV, Select, Min, ExpandDims, BroadcastTo, Identity,
+ * Cast, Reciprocal and the zero gradients (Floor, Ceil, Round, Sign, Step,
+ * OnesLike, ZerosLike). Tie rules are TensorFlow's (math_grad.py, nn_grad.py).
+ */
+function registeredGradientCases(): ConformanceCase[] {
+  const shape = [3, 5];
+  // Element at flat index i of an array of `shape` -> its multi-index.
+  const index = (i: number, dims: readonly number[]) => {
+    const out: number[] = [];
+    for (let d = dims.length - 1; d >= 0; d--) {
+      out[d] = i % dims[d];
+      i = Math.floor(i / dims[d]);
+    }
+    return out;
+  };
+  const flat = (idx: readonly number[], dims: readonly number[]) => idx.reduce((acc, v, d) => acc * dims[d] + v, 0);
+  const build = (dims: number[], f: (idx: number[]) => number): Nd => {
+    const out = nd(dims);
+    for (let i = 0; i < out.data.length; i++) out.data[i] = f(index(i, dims));
+    return out;
+  };
+  return [
+    {
+      name: 'addN (three inputs)',
+      inputs: { a: { shape }, b: { shape }, c: { shape } },
+      run: (tf, t) => tf.addN([t.a, t.b, t.c]),
+      reference: (a) => broadcast(broadcast(a.a, a.b, (u, v) => u + v), a.c, (u, v) => u + v),
+    },
+    {
+      name: 'maximum, broadcasting b',
+      inputs: { a: { shape: [2, 3, 4] }, b: { shape: [4] } },
+      run: (tf, t) => tf.maximum(t.a, t.b),
+      reference: (a) => broadcast(a.a, a.b, Math.max),
+    },
+    {
+      // TensorFlow: a gets the gradient where a >= b, b where a < b.
+      name: 'maximum with ties',
+      inputs: { a: { shape, kind: 'ties' }, b: { shape, kind: 'ties' } },
+      run: (tf, t) => tf.maximum(t.a, t.b),
+      reference: (a) => broadcast(a.a, a.b, Math.max),
+      referenceGradient: (a, dy) => ({
+        a: map(a.a, (v, i) => (v >= a.b.data[i] ? dy.data[i] : 0)),
+        b: map(a.b, (v, i) => (a.a.data[i] < v ? dy.data[i] : 0)),
+      }),
+    },
+    {
+      name: 'minimum, broadcasting a',
+      inputs: { a: { shape: [3, 1] }, b: { shape: [3, 4] } },
+      run: (tf, t) => tf.minimum(t.a, t.b),
+      reference: (a) => broadcast(a.a, a.b, Math.min),
+    },
+    {
+      // TensorFlow: a gets the gradient where a <= b, b where a > b.
+      name: 'minimum with ties',
+      inputs: { a: { shape, kind: 'ties' }, b: { shape, kind: 'ties' } },
+      run: (tf, t) => tf.minimum(t.a, t.b),
+      reference: (a) => broadcast(a.a, a.b, Math.min),
+      referenceGradient: (a, dy) => ({
+        a: map(a.a, (v, i) => (v <= a.b.data[i] ? dy.data[i] : 0)),
+        b: map(a.b, (v, i) => (a.a.data[i] > v ? dy.data[i] : 0)),
+      }),
+    },
+    {
+      name: 'pow (positive base, signed exponent broadcast over rows)',
+      inputs: { a: { shape: [3, 4], kind: 'positive' }, b: { shape: [4] } },
+      run: (tf, t) => tf.pow(t.a, t.b),
+      reference: (a) => broadcast(a.a, a.b, Math.pow),
+    },
+    {
+      name: 'relu6 (x * 2.5 spans both kinks)',
+      inputs: { x: { shape: [3, 7], kind: 'wide' } },
+      run: (tf, t) => tf.relu6(tf.mul(t.x, 2.5)),
+      reference: (a) => map(a.x, (v) => Math.min(Math.max(2.5 * v, 0), 6)),
+    },
+    {
+      // At exactly 0 and 6 the gradient is 0 (TensorFlow: 0 < x < 6).
+      name: 'relu6 at exact 0 and 6',
+      inputs: { x: { shape: [3, 7], kind: 'ties' } },
+      run: (tf, t) => tf.relu6(tf.mul(t.x, 6)),
+      reference: (a) => map(a.x, (v) => Math.min(Math.max(6 * v, 0), 6)),
+      referenceGradient: (a, dy) => ({ x: map(a.x, (v, i) => (6 * v > 0 && 6 * v < 6 ? 6 * dy.data[i] : 0)) }),
+    },
+    {
+      name: 'tile [2, 3] by [2, 3]',
+      inputs: { x: { shape: [2, 3] } },
+      run: (tf, t) => tf.tile(t.x, [2, 3]),
+      reference: (a) => build([4, 9], ([i, j]) => a.x.data[(i % 2) * 3 + (j % 3)]),
+    },
+    {
+      name: 'reverse axes 1 and 2',
+      inputs: { x: { shape: [2, 3, 4] } },
+      run: (tf, t) => tf.reverse(t.x, [1, 2]),
+      reference: (a) => build([2, 3, 4], ([b, i, j]) => a.x.data[flat([b, 2 - i, 3 - j], [2, 3, 4])]),
+    },
+    {
+      name: 'stack (Pack) on axis 1',
+      inputs: { a: { shape: [2, 3] }, b: { shape: [2, 3] } },
+      run: (tf, t) => tf.stack([t.a, t.b], 1),
+      reference: (a) => build([2, 2, 3], ([i, k, j]) => (k === 0 ? a.a : a.b).data[i * 3 + j]),
+    },
+    {
+      // One of the three outputs is unused: its gradient is zero.
+      name: 'unstack (Unpack) on axis 1, outputs reordered and one unused',
+      inputs: { x: { shape: [2, 3, 4] } },
+      run: (tf, t) => {
+        const [u0, , u2] = tf.unstack(t.x, 1);
+        return tf.concat([u2, tf.mul(u0, 2)], 1);
+      },
+      reference: (a) => build([2, 8], ([b, j]) => (j < 4 ? a.x.data[flat([b, 2, j], [2, 3, 4])] : 2 * a.x.data[flat([b, 0, j - 4], [2, 3, 4])])),
+    },
+    {
+      name: 'split (SplitV) [2, 3] on axis 1, parts swapped',
+      inputs: { x: { shape: [2, 5] } },
+      run: (tf, t) => {
+        const [p0, p1] = tf.split(t.x, [2, 3], 1);
+        return tf.concat([p1, tf.mul(p0, -3)], 1);
+      },
+      reference: (a) => build([2, 5], ([i, j]) => (j < 3 ? a.x.data[i * 5 + 2 + j] : -3 * a.x.data[i * 5 + j - 3])),
+    },
+    {
+      name: 'where (Select) by a constant mask',
+      inputs: { a: { shape }, b: { shape }, mask: { shape, kind: 'binary', constant: true } },
+      run: (tf, t) => tf.where(tf.greater(t.mask, 0.5), t.a, t.b),
+      reference: (a) => map(a.mask, (m, i) => (m > 0.5 ? a.a.data[i] : a.b.data[i])),
+    },
+    {
+      name: 'min over axis 1',
+      inputs: { x: { shape: [3, 5, 2] } },
+      run: (tf, t) => tf.min(t.x, 1),
+      reference: (a) => reduce(a.x, [1], Infinity, Math.min),
+    },
+    {
+      name: 'expandDims + broadcastTo',
+      inputs: { x: { shape: [2, 4] } },
+      run: (tf, t) => tf.broadcastTo(tf.expandDims(t.x, 1), [2, 3, 4]),
+      reference: (a) => build([2, 3, 4], ([b, , j]) => a.x.data[b * 4 + j]),
+    },
+    {
+      name: 'reciprocal of clone (Identity) of cast',
+      inputs: { x: { shape, kind: 'positive' } },
+      run: (tf, t) => tf.reciprocal(tf.clone(tf.cast(t.x, 'float32'))),
+      reference: (a) => map(a.x, (v) => 1 / v),
+    },
+    {
+      // Piecewise-constant ops have gradient 0 away from their jumps (the inputs stay
+      // 0.05 from 0; a draw within 1e-6 of +-0.5 or +-1 would be needed to straddle one).
+      name: 'floor, ceil, round, sign, step, onesLike, zerosLike: zero gradients',
+      inputs: { x: { shape } },
+      run: (tf, t) =>
+        tf.addN([t.x, tf.floor(t.x), tf.ceil(t.x), tf.round(t.x), tf.sign(t.x), tf.step(t.x), tf.onesLike(t.x), tf.zerosLike(t.x)]),
+      reference: (a) =>
+        map(a.x, (v) => v + Math.floor(v) + Math.ceil(v) + (Math.abs(v - Math.trunc(v)) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v)) + Math.sign(v) + (v > 0 ? 1 : 0) + 1),
     },
   ];
 }
@@ -400,5 +581,6 @@ export function conformanceCases(): ConformanceCase[] {
     ...resizeCases(),
     ...lossCases(),
     ...layoutCases(),
+    ...registeredGradientCases(),
   ];
 }

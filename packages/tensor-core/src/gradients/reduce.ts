@@ -21,7 +21,9 @@ function extremumGradient(kernelName: string): Cfg {
     inputsToSave: ['x'],
     outputsToSave: [true],
     gradFunc: (dy, [x, y], attrs) => {
-      const axes = normalizeAxes((attrs as unknown as { reductionIndices: number | number[] }).reductionIndices, x.rank);
+      // tfjs names the attribute reductionIndices for Max but axis for Min.
+      const { reductionIndices, axis } = attrs as unknown as { reductionIndices?: number | number[]; axis?: number | number[] };
+      const axes = normalizeAxes(reductionIndices ?? axis, x.rank);
       const shape = keptShape(x.shape, axes);
       return {
         x: () => {
