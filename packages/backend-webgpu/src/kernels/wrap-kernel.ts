@@ -11,16 +11,19 @@ export interface WrappedKernel {
 
 /**
  * Wraps tfjs-webgpu's kernel `kernelName`: `handle` returns its own result for the cases
- * it fixes, or null to run tfjs's kernel unchanged.
+ * it fixes (it may call tfjs's kernel, `original`, on other arguments), or null to run
+ * tfjs's kernel unchanged.
  */
-export function wrapKernel(kernelName: string, handle: (args: KernelArgs) => tf.TensorInfo | null): WrappedKernel {
+export function wrapKernel(
+  kernelName: string,
+  handle: (args: KernelArgs, original: (args: KernelArgs) => tf.TensorInfo) => tf.TensorInfo | null,
+): WrappedKernel {
   let original: tf.KernelFunc | undefined;
-  const kernelFunc = ((args: KernelArgs) => {
-    const own = handle(args);
-    if (own !== null) return own;
+  const callOriginal = (args: KernelArgs): tf.TensorInfo => {
     if (original === undefined) throw new Error(`webgpu ${kernelName}: tfjs-backend-webgpu's kernel was not captured before cnnkit replaced it`);
-    return original(args as unknown as Parameters<tf.KernelFunc>[0]);
-  }) as unknown as tf.KernelFunc;
+    return original(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  };
+  const kernelFunc = ((args: KernelArgs) => handle(args, callOriginal) ?? callOriginal(args)) as unknown as tf.KernelFunc;
   return {
     config: { kernelName, backendName: 'webgpu', kernelFunc },
     captureOriginal: () => {
