@@ -31,17 +31,22 @@ export interface KillLoopResult {
 
 /**
  * Trains `data` into `dir/run` for `epochs` epochs, sending kill -9 at a random moment of each of `tries`
+ * (15-85% of the time an uninterrupted run takes)
  * tries and resuming after each; then lets the last resume finish. Asserts after every
  * kill that only complete files stand under their final names, and at the end that the
  * model loads, the history has one entry per epoch, and weights and history are
  * bit-identical to an uninterrupted run.
  */
-export async function killLoop(options: { data: string; dir: string; tries: number; seed: number; maxDelayMs: number; epochs: number }): Promise<KillLoopResult> {
+export async function killLoop(options: { data: string; dir: string; tries: number; seed: number; epochs: number }): Promise<KillLoopResult> {
   const { data, dir, epochs } = options;
   const flags = (run: string) => ['train', data, '--out', run, '--image-size', '16', '--batch-size', '4', '--epochs', String(epochs), '--seed', '9', '--augment', 'flip', '--save-every', '2', '--workers', '1'];
   const straight = join(dir, 'straight');
+  const started = performance.now();
   const u = await cnnkit(flags(straight));
   expect(u.code, u.stderr).toBe(0);
+  // Kills land within the uninterrupted run's own duration, so they hit training on a
+  // fast idle machine and on a loaded one alike (a fixed window missed it on an idle one).
+  const span = performance.now() - started;
 
   const run = join(dir, 'run');
   const random = lcg(options.seed);
@@ -52,7 +57,7 @@ export async function killLoop(options: { data: string; dir: string; tries: numb
     const resume = await exists(join(run, 'train-config.json'));
     const child = spawnCnnkit([...flags(run), ...(resume ? ['--resume'] : [])]);
     const w = watch(child);
-    const delay = Math.round(200 + random() * (options.maxDelayMs - 200));
+    const delay = Math.round(span * (0.15 + 0.7 * random()));
     const timer = setTimeout(() => child.kill('SIGKILL'), delay);
     const exit = await w.exit;
     clearTimeout(timer);
