@@ -84,6 +84,14 @@ describe('resolveBackend', () => {
     expect((await resolveBackend({ registry: reg, env: {}, task })).plugin.name).toBe(expected);
   });
 
+  it('the selection carries the adapter the availability check found, by name and under auto', async () => {
+    const reg = new BackendRegistry().add(plugin('wasm', 200)).add(plugin('webgpu', 250, { software: false }));
+    const hardware = { vendor: 'v', architecture: 'a', description: 'NVIDIA H200', software: false };
+    expect((await resolveBackend({ registry: reg, env: {} })).adapter).toEqual(hardware);
+    expect((await resolveBackend({ name: 'webgpu', registry: reg, env: {} })).adapter).toEqual(hardware);
+    expect((await resolveBackend({ name: 'wasm', registry: reg, env: {} })).adapter).toBeUndefined();
+  });
+
   it('a software adapter still serves an explicit name, and auto says why it passed it over', async () => {
     const reg = new BackendRegistry().add(plugin('webgpu', 250, { software: true }));
     expect((await resolveBackend({ name: 'webgpu', registry: reg, env: {} })).plugin.name).toBe('webgpu');
