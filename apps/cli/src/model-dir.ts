@@ -24,6 +24,8 @@ export async function resolveModelDir(operation: string, path: string): Promise<
   );
 }
 
+let softwareNoticeShown = false;
+
 /**
  * Selects a compute backend for `task` (`auto`: the best available one) and returns its
  * name. A GPU backend asked for by name on a software adapter (SwiftShader) works, with
@@ -37,7 +39,9 @@ export async function useBackend(
   // A layers model runs on a tfjs backend; `auto` for inference could pick onnx, which
   // runs exported files only, so `auto` asks for a backend that can train (cpu, wasm, webgpu, cuda).
   const { plugin, adapter } = await selectBackend({ name, task: name === 'auto' ? 'train' : task, registry: cliRegistry() });
-  if (adapter?.software === true) {
+  // Once per process: `cnnkit demo` selects the backend for each of its steps.
+  if (adapter?.software === true && !softwareNoticeShown) {
+    softwareNoticeShown = true;
     log(`cnnkit: ${plugin.name} runs on a software adapter (${adapter.description}), a CPU emulation of a GPU: expect it to be much slower than --backend wasm; install a GPU driver for speed`);
   }
   return plugin.name;
