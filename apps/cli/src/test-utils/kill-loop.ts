@@ -31,52 +31,60 @@ export interface KillLoopResult {
 
 /**
  * Trains `data` into `dir/run` for `epochs` epochs, sending kill -9 at a random moment of each of `tries`
- * (15-85% of the time an uninterrupted run takes)
+ * (0.2 s to maxDelayMs, within 85% of the time an uninterrupted run takes)
  * tries and resuming after each; then lets the last resume finish. Asserts after every
  * kill that only complete files stand under their final names, and at the end that the
  * model loads, the history has one entry per epoch, and weights and history are
  * bit-identical to an uninterrupted run.
  */
-export async function killLoop(options: { data: string; dir: string; tries: number; seed: number; epochs: number }): Promise<KillLoopResult> {
+export async function killLoop(options: { data: string; dir: string; tries: number; seed: number; maxDelayMs: number; epochs: number }): Promise<KillLoopResult> {
   const { data, dir, epochs } = options;
   const flags = (run: string) => ['train', data, '--out', run, '--image-size', '16', '--batch-size', '4', '--epochs', String(epochs), '--seed', '9', '--augment', 'flip', '--save-every', '2', '--workers', '1'];
   const straight = join(dir, 'straight');
   const started = performance.now();
   const u = await cnnkit(flags(straight));
   expect(u.code, u.stderr).toBe(0);
-  // Kills land within the uninterrupted run's own duration, so they hit training on a
-  // fast idle machine and on a loaded one alike (a fixed window missed it on an idle one).
-  const span = performance.now() - started;
+  const expectSameAsStraight = async (run: string) => {
+    const history = JSON.parse(await readFile(join(run, 'history.json'), 'utf8')) as Record<string, number[]>;
+    for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) expect(history[key], key).toHaveLength(epochs);
+    expect(history).toEqual(JSON.parse(await readFile(join(straight, 'history.json'), 'utf8')));
+    expect((await readFile(join(run, 'model', 'weights.safetensors'))).equals(await readFile(join(straight, 'model', 'weights.safetensors')))).toBe(true);
+    const summary = await cnnkit(['summary', join(run, 'model')]);
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(summary.stdout).toMatch(/Total params: 97,569/);
+  };
+  // Kills land 0.2 s to maxDelayMs after a start, but never later than 85% of an
+  // uninterrupted run: on an idle machine the short run can end before a fixed window.
+  const window = Math.max(300, Math.min(options.maxDelayMs, 0.85 * (performance.now() - started)));
 
-  const run = join(dir, 'run');
   const random = lcg(options.seed);
   const delays: number[] = [];
   let kills = 0;
   let tries = 0;
-  for (; tries < options.tries; tries++) {
+  let round = 0;
+  let run = join(dir, 'run-0');
+  // Until `tries` kills have landed: a run that finishes before its kill (fast, idle
+  // machine) is checked like a resumed one, and the next kill goes to a fresh run.
+  for (; kills < options.tries && tries < options.tries * 4; tries++) {
     const resume = await exists(join(run, 'train-config.json'));
     const child = spawnCnnkit([...flags(run), ...(resume ? ['--resume'] : [])]);
     const w = watch(child);
-    const delay = Math.round(span * (0.15 + 0.7 * random()));
+    const delay = Math.round(200 + random() * (window - 200));
     const timer = setTimeout(() => child.kill('SIGKILL'), delay);
     const exit = await w.exit;
     clearTimeout(timer);
     if (exit.signal !== 'SIGKILL') {
       expect(exit.code, `try ${tries + 1} (seed ${options.seed}): ${w.stderr()}`).toBe(0);
-      break; // finished before its kill
+      await expectSameAsStraight(run);
+      run = join(dir, `run-${++round}`);
+      continue;
     }
     kills++;
     delays.push(delay);
     await expectOnlyCompleteFiles(run, `after kill ${kills} at ${delay} ms (seed ${options.seed})`);
   }
-  const last = await cnnkit([...flags(run), '--resume']);
+  const last = await cnnkit([...flags(run), ...((await exists(join(run, 'train-config.json'))) ? ['--resume'] : [])]);
   expect(last.code, last.stderr).toBe(0);
-  const history = JSON.parse(await readFile(join(run, 'history.json'), 'utf8')) as Record<string, number[]>;
-  for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) expect(history[key], key).toHaveLength(epochs);
-  expect(history).toEqual(JSON.parse(await readFile(join(straight, 'history.json'), 'utf8')));
-  expect((await readFile(join(run, 'model', 'weights.safetensors'))).equals(await readFile(join(straight, 'model', 'weights.safetensors')))).toBe(true);
-  const summary = await cnnkit(['summary', join(run, 'model')]);
-  expect(summary.code, summary.stderr).toBe(0);
-  expect(summary.stdout).toMatch(/Total params: 97,569/);
+  await expectSameAsStraight(run);
   return { tries, kills, delays };
 }
