@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     for (const r of report.dataMemory) process.stdout.write(`  ${r.files} files: ${r.imagesPerSecond} images/s, peak RSS ${r.peakRssMiB} MiB (start ${r.startRssMiB} MiB)\n`);
   }
   const env = report.environment;
-  process.stdout.write(`\n${env.cpus} cpus, load average ${env.loadAverage.join(' ')} at the end, ${env.seconds} s; numbers on a shared machine are noisy, ratios less so\n`);
+  process.stdout.write(`\n${env.cpus} cpus (${env.vectorExtensions}), load average ${env.loadAverage.join(' ')} at the end, ${env.seconds} s; numbers on a shared machine are noisy, ratios less so\n`);
   if (v.json !== undefined) await writeBenchJson(v.json, report);
 }
 

@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import type { BenchDataResult } from '@cnnkit/data';
 import type { BenchOutcome, BenchResult, SkippedBench } from './bench-result.js';
 import { benchCnnkit } from './cnnkit-engine.js';
+import { cpuVectorExtensions } from './cpu-vector-extensions.js';
 import { benchDataParallel, DATA_PARALLEL_ENGINE } from './data-parallel-engine.js';
 import { benchDataMemory, benchDecode } from './data-pipeline-engine.js';
 import { ENGINE_IDS, type EngineId } from './engines.js';
@@ -59,7 +60,7 @@ export interface BenchReport {
   targets: TargetCheck[];
   /** 5k vs 50k files, when `dataMemory` was asked for. */
   dataMemory?: BenchDataResult[];
-  environment: { node: string; cpus: number; loadAverage: number[]; startedAt: string; seconds: number };
+  environment: { node: string; cpus: number; vectorExtensions: string; loadAverage: number[]; startedAt: string; seconds: number };
 }
 
 /**
@@ -156,6 +157,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
     ...(dataMemory ? { dataMemory } : {}),
     environment: {
       node: process.version,
+      vectorExtensions: cpuVectorExtensions(),
       cpus: cpus().length,
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       startedAt: started.toISOString(),
