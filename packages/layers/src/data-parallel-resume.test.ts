@@ -1,39 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { wasmBackend } from '@cnnkit/backend-wasm';
-import { CnnkitError, defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataParallelTrainer, type DataParallelTrainer } from './data-parallel-trainer.js';
+import { CnnkitError, tf } from '@cnnkit/tensor-core';
+import { describe, expect, it } from 'vitest';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { EpochProgress } from './epoch-progress.js';
 import { loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
 import type { Model } from './model.js';
 import { Sequential } from './sequential.js';
+import { dataParallelFixture, skipDataParallel } from './test-utils/data-parallel-fixture.js';
 import { values } from './test-utils/setup.js';
 import type { CompileArgs, FitOptions } from './training.js';
 
-// The workers run wasm; as data-parallel-trainer.test.ts, the default pass only.
-const skip = process.env.CNNKIT_TEST_BACKEND === 'wasm';
-
-let dir: string;
-const trainers: DataParallelTrainer[] = [];
-beforeAll(async () => {
-  if (!defaultRegistry.names().includes('wasm')) defaultRegistry.add(wasmBackend());
-  await selectBackend({ name: 'wasm' });
-  dir = await mkdtemp(join(tmpdir(), 'cnnkit-dp-resume-'));
-});
-afterAll(async () => {
-  for (const t of trainers) await t.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function trainer(model: Model, compile?: CompileArgs): Promise<DataParallelTrainer> {
-  const t = await createDataParallelTrainer(model, compile, { backend: wasmBackend(), workers: 2 });
-  trainers.push(t);
-  return t;
-}
+const skip = skipDataParallel;
+const fixture = dataParallelFixture('dp-resume');
+const trainer = fixture.trainer;
 
 const bits = (m: Model) => m.namedWeights().map((w) => [w.path, Array.from(new Uint32Array(Float32Array.from(w.variable.dataSync()).buffer))] as const);
 
@@ -58,13 +38,13 @@ describe.skipIf(skip)('data-parallel fit resumed inside an epoch', () => {
         ...options,
         engine: await trainer(first, compile),
         signal: controller.signal,
-        backup: { save: (p: EpochProgress) => saveCheckpoint(first, join(dir, 'mid'), { epoch: p.epoch, progress: p, history: first.history!.history }) },
+        backup: { save: (p: EpochProgress) => saveCheckpoint(first, join(fixture.dir(), 'mid'), { epoch: p.epoch, progress: p, history: first.history!.history }) },
         callbacks: [{ onEpochBegin: (e: number) => void (epochNow = e), onBatchEnd: (step: number) => void (epochNow === 1 && step === 2 ? controller.abort() : undefined) }],
       })
       .then(() => null, (e: unknown) => e);
     expect((error as CnnkitError).code).toBe('INTERRUPTED');
 
-    const { model: resumed, epoch, progress } = await loadCheckpoint(join(dir, 'mid'));
+    const { model: resumed, epoch, progress } = await loadCheckpoint(join(fixture.dir(), 'mid'));
     expect([epoch, progress?.step]).toEqual([1, 2]);
     const history = await resumed.fit([x, y], { ...options, initialEpoch: epoch, initialProgress: progress!, engine: await trainer(resumed) });
     expect(bits(resumed)).toEqual(bits(straight));

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { wasmBackend } from '@cnnkit/backend-wasm';
-import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '@cnnkit/tensor-core';
+import { describe, expect, it } from 'vitest';
 import { BatchNormalization } from './batch-normalization.js';
 import type { Logs } from './callbacks/callback.js';
 import { DataParallelTrainer, createDataParallelTrainer } from './data-parallel-trainer.js';
@@ -19,32 +18,12 @@ import { seedCnn } from './seed-cnn.js';
 import { Sequential } from './sequential.js';
 import type { Shape } from './shape.js';
 import type { CompileArgs, FitOptions } from './training.js';
+import { dataParallelFixture, skipDataParallel } from './test-utils/data-parallel-fixture.js';
 import { values } from './test-utils/setup.js';
 
-// The workers run wasm, and the single-instance reference must too, so this file uses
-// wasm on the main thread whatever CNNKIT_TEST_BACKEND says; it runs in the default
-// pass only (the wasm pass would repeat it unchanged).
-const skip = process.env.CNNKIT_TEST_BACKEND === 'wasm';
-
-let dir: string;
-const trainers: DataParallelTrainer[] = [];
-
-beforeAll(async () => {
-  if (!defaultRegistry.names().includes('wasm')) defaultRegistry.add(wasmBackend());
-  await selectBackend({ name: 'wasm' });
-  dir = await mkdtemp(join(tmpdir(), 'cnnkit-dp-'));
-});
-
-afterAll(async () => {
-  for (const t of trainers) await t.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function trainer(model: Model, compile?: CompileArgs, workers = 2): Promise<DataParallelTrainer> {
-  const t = await createDataParallelTrainer(model, compile, { backend: wasmBackend(), workers });
-  trainers.push(t);
-  return t;
-}
+const skip = skipDataParallel;
+const fixture = dataParallelFixture('dp');
+const trainer = fixture.trainer;
 
 function maxDiff(a: Map<string, tf.Tensor> | Map<string, Float32Array>, b: Map<string, tf.Tensor> | Map<string, Float32Array>): number {
   let max = 0;
@@ -236,9 +215,9 @@ describe.skipIf(skip)('DataParallelTrainer on 2 wasm workers', () => {
       ...options,
       epochs: 2,
       engine: await trainer(first, compile),
-      callbacks: [{ onEpochEnd: (epoch: number) => saveCheckpoint(first, join(dir, `epoch-${epoch + 1}`), { epoch: epoch + 1 }) }],
+      callbacks: [{ onEpochEnd: (epoch: number) => saveCheckpoint(first, join(fixture.dir(), `epoch-${epoch + 1}`), { epoch: epoch + 1 }) }],
     });
-    const { model: resumed, epoch } = await loadCheckpoint(join(dir, 'epoch-2'));
+    const { model: resumed, epoch } = await loadCheckpoint(join(fixture.dir(), 'epoch-2'));
     expect(epoch).toBe(2);
     await resumed.fit([x, y], { ...options, initialEpoch: epoch, engine: await trainer(resumed) });
     expect(maxDiff(straight.getWeights(), resumed.getWeights())).toBe(0);
@@ -282,9 +261,9 @@ describe.skipIf(skip)('DataParallelTrainer on 2 wasm workers', () => {
       }
     }
     const layers = new URL('../dist/index.js', import.meta.url).href;
-    const fixture = join(dir, 'exit-on-train.mjs');
+    const layerModule = join(fixture.dir(), 'exit-on-train.mjs');
     await writeFile(
-      fixture,
+      layerModule,
       `import { Layer, registerLayerClass } from ${JSON.stringify(layers)};
 class ExitOnTrain extends Layer {
   className = 'ExitOnTrain';
@@ -297,8 +276,7 @@ export function register() { registerLayerClass('ExitOnTrain', (config) => new E
     );
     const model = new Sequential({ inputShape: [4], seed: 1, layers: [new ExitOnTrain(), new Dense({ units: 1, activation: 'sigmoid' })] });
     model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
-    const engine = await createDataParallelTrainer(model, undefined, { backend: wasmBackend(), workers: 2, setup: [{ module: pathToFileURL(fixture).href, call: 'register' }] });
-    trainers.push(engine);
+    const engine = fixture.track(await createDataParallelTrainer(model, undefined, { backend: wasmBackend(), workers: 2, setup: [{ module: pathToFileURL(layerModule).href, call: 'register' }] }));
     const x = tf.zeros([4, 4]);
     const y = tf.zeros([4, 1]);
     const error = await model.fit([x, y], { epochs: 1, batchSize: 4, verbose: 0, engine }).then(() => null, (e: Error) => e);
@@ -313,7 +291,7 @@ export function register() { registerLayerClass('ExitOnTrain', (config) => new E
 
   it('a process that trains with the engine and never disposes it still exits', async () => {
     const url = (p: string) => JSON.stringify(pathToFileURL(p).href);
-    const script = join(dir, 'no-dispose.mjs');
+    const script = join(fixture.dir(), 'no-dispose.mjs');
     const root = fileURLToPath(new URL('../../', import.meta.url));
     await writeFile(
       script,
