@@ -219,6 +219,44 @@ describe('imageDatasetFromDirectory', () => {
     expect((await collect(b.arrays())).map((x) => Array.from(x.images))).toEqual(pixelsA);
   });
 
+  it("logs Keras's summary once per call: files found (broken included), classes, the split, and each broken file", async () => {
+    const lines: string[] = [];
+    const [train, val] = await imageDatasetFromDirectory(data(), { imageSize: [4, 4], validationSplit: 0.2, subset: 'both', seed: 3, logger: (l) => lines.push(l) });
+    // The oracle is the fixture: 3 classes x 10 good files + 1 broken; 30 valid split 24 / 6 (Keras rounds the validation count down).
+    expect(lines).toEqual([
+      `Found 31 files belonging to 3 classes; using ${train.filePaths.length} for training / ${val.filePaths.length} for validation; skipped 1 broken (see report.broken: apple/broken.jpg (${train.report.broken[0].reason})).`,
+    ]);
+    expect([train.filePaths.length, val.filePaths.length]).toEqual([24, 6]);
+    const one: string[] = [];
+    await imageDatasetFromDirectory(clean(), { imageSize: [4, 4], validationSplit: 0.2, subset: 'validation', seed: 3, logger: (l) => one.push(l) });
+    expect(one).toEqual(['Found 30 files belonging to 3 classes; using 6 for validation.']);
+    const all: string[] = [];
+    await imageDatasetFromDirectory(clean(), { imageSize: [4, 4], logger: (l) => all.push(l) });
+    expect(all).toEqual(['Found 30 files belonging to 3 classes; using all 30.']);
+  });
+
+  it('names the first three broken files and counts the rest; logger null is silent', async () => {
+    const png = await pngOf(solid(2, 2, [1, 2, 3]), 2, 2);
+    for (const c of ['a', 'b']) for (let i = 0; i < 3; i++) await put(root, `many/${c}/ok${i}.png`, png);
+    for (let i = 0; i < 5; i++) await put(root, `many/b/bad${i}.jpg`, '');
+    const lines: string[] = [];
+    const ds = await imageDatasetFromDirectory(join(root, 'many'), { imageSize: [2, 2], logger: (l) => lines.push(l) });
+    expect(ds.report.broken).toHaveLength(5);
+    const named = ds.report.broken.slice(0, 3).map((b) => `${b.file} (${b.reason})`).join(', ');
+    expect(lines).toEqual([`Found 11 files belonging to 2 classes; using all 6; skipped 5 broken (see report.broken: ${named} and 2 more).`]);
+    const spoken: unknown[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void spoken.push(args);
+    try {
+      await imageDatasetFromDirectory(join(root, 'many'), { imageSize: [2, 2], logger: null });
+      expect(spoken).toEqual([]);
+      await imageDatasetFromDirectory(join(root, 'many'), { imageSize: [2, 2] });
+      expect(spoken).toEqual([[lines[0]]]);
+    } finally {
+      console.log = original;
+    }
+  });
+
   it('without validation, a broken file fails the epoch that reaches it, naming the file', async () => {
     const ds = await imageDatasetFromDirectory(data(), { imageSize: [2, 2], batchSize: 4, validate: false, seed: 2 });
     expect(ds.report).toEqual({ files: 31, valid: 31, broken: [], ignored: ['apple/Thumbs.db'] });

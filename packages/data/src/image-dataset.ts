@@ -49,7 +49,24 @@ export interface ImageDatasetOptions {
   parallelism?: number;
   /** Batches decoded ahead of the consumer. Default 2. */
   prefetch?: number;
+  /**
+   * Where the one-line summary goes (Keras's "Found N files belonging to K classes"),
+   * with the split and the broken files left out. Default `console.log`; `null`: silent.
+   */
+  logger?: ((line: string) => void) | null;
 }
+
+/** The label tensor type a dataset made with options `O` yields: null only for `labelMode: null`. */
+export type LabelsFor<O> = 'labelMode' extends keyof O
+  ? O extends { labelMode: null }
+    ? null
+    : null extends O['labelMode' & keyof O]
+      ? tf.Tensor | null
+      : tf.Tensor
+  : tf.Tensor;
+
+/** The dataset `imageDatasetFromDirectory(dir, options)` makes for options of type `O`. */
+export type ImageDatasetFor<O> = ImageDataset<O extends { batchSize: null } ? tf.Tensor3D : tf.Tensor4D, LabelsFor<O>>;
 
 /** One batch as plain arrays: `images` is `[n, h, w, c]` uint8, HWC interleaved. */
 export interface ArrayBatch {
@@ -67,9 +84,10 @@ export interface ArrayBatch {
  * One dataset element as tensors: float32 raw 0..255 images `[n, h, w, c]`
  * (or `[h, w, c]` when unbatched) and labels. The caller owns (disposes) both.
  */
-export interface TensorBatch<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D> {
+export interface TensorBatch<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D, Labels extends tf.Tensor | null = tf.Tensor> {
   images: Images;
-  labels: tf.Tensor | null;
+  /** A tensor for every `labelMode` but `null`, where it is null. */
+  labels: Labels;
 }
 
 /**
@@ -101,7 +119,9 @@ interface DatasetSettings {
  * (or `arrays()`) is one epoch; the order is reshuffled each epoch from the seed
  * and the epoch number, so runs are repeatable and a resumed run can `seekEpoch`.
  */
-export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D> implements AsyncIterable<TensorBatch<Images>> {
+export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D, Labels extends tf.Tensor | null = tf.Tensor>
+  implements AsyncIterable<TensorBatch<Images, Labels>>
+{
   /** Class names in label order. */
   readonly classNames: readonly string[];
   /** Absolute file paths of this subset, in its (split) order. */
@@ -224,7 +244,7 @@ export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D
    * One epoch as tensors (needs a tfjs backend selected). Keras's loop:
    * `for await (const { images, labels } of ds) { ...; tf.dispose([images, labels]); }`
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<TensorBatch<Images>, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<TensorBatch<Images, Labels>, void, undefined> {
     const unbatched = this.#settings.batchSize === null;
     for await (const b of this.arrays()) {
       const [n, h, w, c] = b.shape;
@@ -236,9 +256,28 @@ export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D
         const shape = encodeLabels([], mode, this.classNames.length).shape;
         labels = tf.tensor(b.labels, unbatched ? shape : [n, ...shape], mode === 'int' ? 'int32' : 'float32');
       }
-      yield { images, labels };
+      // Labels is null exactly when labelMode is null (the overloads of imageDatasetFromDirectory say so).
+      yield { images, labels: labels as Labels };
     }
   }
+}
+
+type AnyDataset = ImageDataset<tf.Tensor3D | tf.Tensor4D, tf.Tensor | null>;
+
+/** How many broken files the summary names before it says "and N more". */
+const NAMED_BROKEN = 3;
+
+/** Keras's "Found N files belonging to K classes." and "Using M files for training.", on one line, plus what was skipped. */
+export function summaryLine(report: CheckReport, classes: number, used: readonly (readonly [string, number])[] | null): string {
+  const parts = [`Found ${report.files} files belonging to ${classes} classes`];
+  parts.push(used === null ? `using all ${report.valid}` : `using ${used.map(([subset, n]) => `${n} for ${subset}`).join(' / ')}`);
+  const broken = report.broken;
+  if (broken.length > 0) {
+    const named = broken.slice(0, NAMED_BROKEN).map((b) => `${b.file} (${b.reason})`);
+    const more = broken.length > NAMED_BROKEN ? ` and ${broken.length - NAMED_BROKEN} more` : '';
+    parts.push(`skipped ${broken.length} broken (see report.broken: ${named.join(', ')}${more})`);
+  }
+  return `${parts.join('; ')}.`;
 }
 
 function badOption(message: string): CnnkitError {
@@ -311,17 +350,14 @@ async function classFolders(dir: string, followLinks: boolean): Promise<string[]
  * for await (const { images, labels } of train) { ...; tf.dispose([images, labels]); }
  * ```
  */
-export function imageDatasetFromDirectory(
+export function imageDatasetFromDirectory<const O extends ImageDatasetOptions = {}>(
   dir: string,
-  options: ImageDatasetOptions & { subset: 'both'; batchSize: null },
-): Promise<[ImageDataset<tf.Tensor3D>, ImageDataset<tf.Tensor3D>]>;
-export function imageDatasetFromDirectory(dir: string, options: ImageDatasetOptions & { subset: 'both' }): Promise<[ImageDataset, ImageDataset]>;
-export function imageDatasetFromDirectory(dir: string, options: ImageDatasetOptions & { batchSize: null }): Promise<ImageDataset<tf.Tensor3D>>;
-export function imageDatasetFromDirectory(dir: string, options?: ImageDatasetOptions & { subset?: 'training' | 'validation' }): Promise<ImageDataset>;
+  options?: O,
+): Promise<O extends { subset: 'both' } ? [ImageDatasetFor<O>, ImageDatasetFor<O>] : ImageDatasetFor<O>>;
 export async function imageDatasetFromDirectory(
   dir: string,
   options: ImageDatasetOptions = {},
-): Promise<ImageDataset<tf.Tensor3D | tf.Tensor4D> | [ImageDataset<tf.Tensor3D | tf.Tensor4D>, ImageDataset<tf.Tensor3D | tf.Tensor4D>]> {
+): Promise<AnyDataset | [AnyDataset, AnyDataset]> {
   checkOptions(options);
   const followLinks = options.followLinks ?? false;
   const labelMode = options.labelMode === undefined ? 'int' : options.labelMode;
@@ -403,7 +439,8 @@ export async function imageDatasetFromDirectory(
     parallelism,
     prefetch: options.prefetch ?? 2,
   };
-  const make = (indices: number[]): ImageDataset<tf.Tensor3D | tf.Tensor4D> =>
+  const log = options.logger === undefined ? console.log : options.logger;
+  const make = (indices: number[]): AnyDataset =>
     new ImageDataset(
       source,
       classNames,
@@ -412,7 +449,10 @@ export async function imageDatasetFromDirectory(
       report,
       settings,
     );
-  if (options.validationSplit === undefined) return make(validFiles.map((_, i) => i));
+  if (options.validationSplit === undefined) {
+    log?.(summaryLine(report, classNames.length, null));
+    return make(validFiles.map((_, i) => i));
+  }
   const { training, validation } = splitIndices(validFiles.length, options.validationSplit, shuffle, seed);
   if (training.length === 0 || validation.length === 0) {
     throw badOption(
@@ -420,6 +460,13 @@ export async function imageDatasetFromDirectory(
     );
   }
   const subset = options.subset!;
+  log?.(
+    summaryLine(
+      report,
+      classNames.length,
+      subset === 'both' ? [['training', training.length], ['validation', validation.length]] : [[subset, subset === 'training' ? training.length : validation.length]],
+    ),
+  );
   switch (subset) {
     case 'training':
       return make(training);
