@@ -196,6 +196,20 @@ describe('fit / evaluate', () => {
     expect(() => model.compile({ loss: 'binary_crossentropy', metrics: ['f1'] })).toThrow(/unknown metric "f1"; available: accuracy, precision, recall, auc/);
   });
 
+  it('batches without labels (a labelMode: null dataset) fail fit and evaluate in one line, before any step', async () => {
+    const model = tinyCnn();
+    model.compile({ loss: 'binary_crossentropy' });
+    const before = (await model.namedWeights()[0].variable.data()).slice();
+    const expected = (op: string, what: string) =>
+      `${op}: expected batches with labels, received ${what} (a dataset made with labelMode: null has none); make the dataset with labelMode 'int', 'binary' or 'categorical', or use predict for images alone`;
+    const unlabelled = [{ images: images(2), labels: null }];
+    await expect(model.fit(unlabelled as never, { verbose: 0 })).rejects.toThrow(expected('fit', 'labels null'));
+    await expect(model.evaluate(unlabelled as never)).rejects.toThrow(expected('evaluate', 'labels null'));
+    await expect(model.fit({ x: images(2), y: null } as never, { verbose: 0 })).rejects.toThrow(expected('fit', 'labels null'));
+    await expect(model.fit([{ xs: images(2), ys: [null] }] as never, { verbose: 0 })).rejects.toThrow(expected('fit', 'a list of labels holding null'));
+    expect(Array.from(await model.namedWeights()[0].variable.data())).toEqual(Array.from(before));
+  });
+
   it('trains a two-output functional model and names metrics per output', async () => {
     const x = Input({ shape: [3] });
     const a = new Dense({ units: 1, activation: 'sigmoid', name: 'a' }).apply(x);

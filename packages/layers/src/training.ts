@@ -125,13 +125,30 @@ function toList(v: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
 
 /** `{ xs, ys }`, `{ images, labels }` or `[x, y]` → lists of input and label tensors. */
 export function normalizeBatch(batch: unknown, operation: string): { xs: tf.Tensor[]; ys: tf.Tensor[] } {
-  if (Array.isArray(batch) && batch.length === 2) return { xs: toList(batch[0]), ys: toList(batch[1]) };
+  if (Array.isArray(batch) && batch.length === 2) return withLabels(batch[0], batch[1], operation);
   const b = batch as Record<string, unknown> | null;
   if (b !== null && typeof b === 'object') {
-    if ('xs' in b && 'ys' in b) return { xs: toList(b.xs as tf.Tensor), ys: toList(b.ys as tf.Tensor) };
-    if ('images' in b && 'labels' in b) return { xs: [b.images as tf.Tensor], ys: [b.labels as tf.Tensor] };
+    if ('xs' in b && 'ys' in b) return withLabels(b.xs, b.ys, operation);
+    if ('images' in b && 'labels' in b) return withLabels(b.images, b.labels, operation);
   }
   throw new CnnkitError('INVALID_DATA', `${operation}: expected batches { xs, ys }, { images, labels } or [x, y], received ${describe(batch)}`);
+}
+
+/**
+ * A batch without labels is what a dataset made with `labelMode: null` yields (its type
+ * says so; a cast or plain JavaScript gets here): one clear error instead of a TypeError
+ * deep in the loss.
+ */
+function withLabels(xs: unknown, ys: unknown, operation: string): { xs: tf.Tensor[]; ys: tf.Tensor[] } {
+  const inputs = toList(xs as tf.Tensor);
+  const labels = ys === null || ys === undefined ? [] : toList(ys as tf.Tensor);
+  if (labels.length === 0 || labels.some((t) => t === null || t === undefined)) {
+    throw new CnnkitError(
+      'NO_LABELS',
+      `${operation}: expected batches with labels, received ${ys === null || ys === undefined ? `labels ${String(ys)}` : 'a list of labels holding null'} (a dataset made with labelMode: null has none); make the dataset with labelMode 'int', 'binary' or 'categorical', or use predict for images alone`,
+    );
+  }
+  return { xs: inputs, ys: labels };
 }
 
 interface Epoch {
@@ -142,7 +159,7 @@ interface Epoch {
 
 /** The batches of one epoch, and whether the loop owns (disposes) them. */
 function epochBatches(data: DataSource, epoch: number, model: Model, batchSize: number, shuffle: boolean, operation: string, startStep = 0): Epoch {
-  const whole = wholeTensors(data);
+  const whole = wholeTensors(data, operation);
   if (whole !== null) {
     const n = whole.x[0].shape[0];
     if ([...whole.x, ...whole.y].some((t) => t.shape[0] !== n)) {
@@ -200,10 +217,11 @@ function interrupted(epoch: number, step: number): CnnkitError {
   return new CnnkitError('INTERRUPTED', `fit: stopped on request after epoch ${epoch + 1}, step ${step}`);
 }
 
-function wholeTensors(data: DataSource): { x: tf.Tensor[]; y: tf.Tensor[] } | null {
+function wholeTensors(data: DataSource, operation: string): { x: tf.Tensor[]; y: tf.Tensor[] } | null {
   if (Array.isArray(data) && data.length === 2 && isTensor(data[0]) && isTensor(data[1])) return { x: [data[0]], y: [data[1]] };
   if (data !== null && typeof data === 'object' && !Array.isArray(data) && 'x' in data && 'y' in data) {
-    return { x: toList(data.x), y: toList(data.y) };
+    const { xs, ys } = withLabels(data.x, data.y, operation);
+    return { x: xs, y: ys };
   }
   return null;
 }
