@@ -177,7 +177,7 @@ describe('ModelCheckpoint', () => {
     expect(() => new ModelCheckpoint(options as never)).toThrow('ModelCheckpoint: expected a "path" (directory, may contain {epoch})');
   });
   it('defaults: monitor val_loss, mode auto, saves every epoch', async () => {
-    const cb = new ModelCheckpoint({ path: join(dir, 'every', 'e{epoch}') });
+    const cb = new ModelCheckpoint({ path: join(dir, 'every', 'e{epoch:03d}') });
     expect([cb.monitor, cb.mode, cb.saveBestOnly]).toEqual(['val_loss', 'auto', false]);
     cb.setModel(tiny());
     cb.onTrainBegin();
@@ -185,7 +185,7 @@ describe('ModelCheckpoint', () => {
     expect(cb.written).toEqual([join(dir, 'every', 'e001'), join(dir, 'every', 'e002')]);
   });
   it('best-only: names a missing monitor, and onTrainBegin resets the best', async () => {
-    const cb = new ModelCheckpoint({ path: join(dir, 'best', 'e{epoch}'), saveBestOnly: true });
+    const cb = new ModelCheckpoint({ path: join(dir, 'best', 'e{epoch:03d}'), saveBestOnly: true });
     cb.setModel(tiny());
     cb.onTrainBegin();
     await expect(cb.onEpochEnd(0, { loss: 1 })).rejects.toThrow('ModelCheckpoint: monitor "val_loss" is not in the logs; available: loss');

@@ -3,11 +3,13 @@ import { saveCheckpoint } from '../io/checkpoint.js';
 import type { ModelMetadata } from '../io/saved-model.js';
 import type { Model } from '../model.js';
 import { initialBest, isImprovement, type Callback, type Logs } from './callback.js';
+import { checkCheckpointPath, formatCheckpointPath } from './checkpoint-path.js';
 
 export interface ModelCheckpointOptions {
   /**
-   * Checkpoint directory; `{epoch}` is replaced by the completed epoch count
-   * (zero-padded to 3 digits), e.g. `run/checkpoints/epoch-{epoch}`.
+   * Checkpoint directory, formatted as Keras formats its path: `{epoch}` is the
+   * completed epoch count (1, 2, ...), `{epoch:03d}` zero-pads it (001), and a log key
+   * may appear too (`{val_loss:.2f}`), e.g. `run/checkpoints/epoch-{epoch:03d}`.
    */
   path: string;
   /** Default `val_loss`. Used with `saveBestOnly`. */
@@ -27,7 +29,7 @@ export interface ModelCheckpointOptions {
  *
  * @example
  * ```ts
- * new ModelCheckpoint({ path: 'run/checkpoints/epoch-{epoch}' })
+ * new ModelCheckpoint({ path: 'run/checkpoints/epoch-{epoch:03d}' })
  * ```
  */
 export class ModelCheckpoint implements Callback {
@@ -46,6 +48,7 @@ export class ModelCheckpoint implements Callback {
     if (typeof options?.path !== 'string' || options.path.length === 0) {
       throw new CnnkitError('INVALID_ARGUMENT', 'ModelCheckpoint: expected a "path" (directory, may contain {epoch})');
     }
+    checkCheckpointPath(options.path, 'ModelCheckpoint');
     this.path = options.path;
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = options.mode ?? 'auto';
@@ -72,7 +75,7 @@ export class ModelCheckpoint implements Callback {
       if (!isImprovement(this.mode, this.monitor, current, this.#best, 0)) return;
       this.#best = current;
     }
-    const dir = this.path.replaceAll('{epoch}', String(epoch + 1).padStart(3, '0'));
+    const dir = formatCheckpointPath(this.path, epoch + 1, logs);
     await saveCheckpoint(this.#model!, dir, { epoch: epoch + 1, history: this.#history, metadata: this.metadata });
     this.written.push(dir);
   }

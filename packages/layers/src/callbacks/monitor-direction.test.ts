@@ -121,7 +121,7 @@ describe('ModelCheckpoint saveBestOnly follows the monitor direction', () => {
     { monitor: 'val_loss', trace: [0.5, 0.6, 0.4, 0.4, 0.2], saved: ['001', '003', '005'] },
   ])('$monitor', async ({ monitor, trace, saved }) => {
     const model = tiny();
-    const path = join(dir, monitor, 'e{epoch}');
+    const path = join(dir, monitor, 'e{epoch:03d}');
     const cb = new ModelCheckpoint({ path, monitor, saveBestOnly: true });
     cb.setModel(model);
     cb.onTrainBegin();

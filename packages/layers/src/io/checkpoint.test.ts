@@ -59,7 +59,7 @@ describe('checkpoints', () => {
     await straight.fit(data, { epochs: 4, batchSize: 4, verbose: 0 });
 
     const interrupted = build();
-    const checkpoints = new ModelCheckpoint({ path: join(dir, 'run', 'epoch-{epoch}') });
+    const checkpoints = new ModelCheckpoint({ path: join(dir, 'run', 'epoch-{epoch:03d}') });
     await expect(interrupted.fit(data, { epochs: 4, batchSize: 4, verbose: 0, callbacks: [checkpoints, new Crash(2)] })).rejects.toThrow('simulated crash');
     expect(checkpoints.written).toEqual([join(dir, 'run', 'epoch-001'), join(dir, 'run', 'epoch-002')]);
     expect((await readdir(join(dir, 'run', 'epoch-002'))).sort()).toEqual(['model.json', 'optimizer.safetensors', 'training-state.json', 'weights.safetensors']);
@@ -74,7 +74,7 @@ describe('checkpoints', () => {
 
   it('detects mixed, missing or corrupt checkpoint files', async () => {
     const model = build();
-    await model.fit([x(), y()], { epochs: 2, batchSize: 6, verbose: 0, callbacks: [new ModelCheckpoint({ path: join(dir, 'mix', 'e{epoch}') })] });
+    await model.fit([x(), y()], { epochs: 2, batchSize: 6, verbose: 0, callbacks: [new ModelCheckpoint({ path: join(dir, 'mix', 'e{epoch:03d}') })] });
     const e1 = join(dir, 'mix', 'e001');
     const e2 = join(dir, 'mix', 'e002');
     await copyFile(join(e1, 'weights.safetensors'), join(e2, 'weights.safetensors'));
