@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendRegistry, createRng, selectBackend, tf } from '@cnnkit/tensor-core';
 import { wasmBackend } from '@cnnkit/backend-wasm';
-import { loadCheckpoint, loadModel, modelFromJson, saveCheckpoint, saveModel, seedCnn, type Model } from '@cnnkit/layers';
+import { Dense, LAYER_PROVIDERS, Sequential, loadCheckpoint, loadModel, modelFromJson, saveCheckpoint, saveModel, seedCnn, type Model } from '@cnnkit/layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AugmentLayer, registerAugmentLayers } from './augment-layer.js';
+import { AugmentLayer } from './augment-layer.js';
+import { AUGMENT_LAYER_CLASS_NAMES, registerAugmentLayers } from './register-augment-layers.js';
 import { augmentation } from './augmentation.js';
 import { RandomFlip } from './random-flip.js';
 import { RandomRotation } from './random-rotation.js';
@@ -108,5 +109,32 @@ describe('AugmentLayer in seedCnn', () => {
     expect(model.layers[1].getConfig()).toMatchObject({ name: 'aug', seed: 5, layers: [{ className: 'RandomFlip' }] });
     expect(() => new AugmentLayer({} as never)).toThrow(/AugmentLayer: expected an ImageTransform such as new RandomFlip\(\), received/);
     model.dispose();
+  });
+});
+
+describe('augment transforms go into a model as they are (Keras style)', () => {
+  it('Sequential and seedCnn wrap them by toLayer(): the same model, to the bit, as explicit AugmentLayers', async () => {
+    const direct = seedCnn({ imageSize: [SIZE, SIZE], numClasses: 2, seed: 4, augmentation: [new RandomFlip({ mode: 'horizontal' }), new RandomRotation({ factor: 0.1 })] });
+    const wrapped = seedCnn({ imageSize: [SIZE, SIZE], numClasses: 2, seed: 4, augmentation: [new AugmentLayer(new RandomFlip({ mode: 'horizontal' })), new AugmentLayer(new RandomRotation({ factor: 0.1 }))] });
+    expect(direct.getConfig()).toEqual(wrapped.getConfig());
+    const { x: test } = batch(3, 5);
+    // A training-mode pass draws flips and rotations from the model's streams: equal draws, equal outputs.
+    const a = direct.call([test], { training: true })[0];
+    const b = wrapped.call([test], { training: true })[0];
+    expect(maxAbsDiff(a, b)).toBe(0);
+    const seq = new Sequential({ inputShape: [SIZE, SIZE, 3] }).add(new RandomFlip({ mode: 'vertical' })).add(new Dense({ units: 1 }));
+    expect(seq.layers[1]).toBeInstanceOf(AugmentLayer);
+    expect(seq.layers[1].className).toBe('RandomFlip');
+    expect(() => new Sequential({ inputShape: [2, 2, 3] }).add({ mode: 'horizontal' } as never)).toThrow(
+      'Sequential "sequential".add: expected a Layer (e.g. new Conv2D({...})) or an augment transform (e.g. new RandomFlip()), received {"mode":"horizontal"}',
+    );
+    tf.dispose([test, a, b]);
+    for (const m of [direct, wrapped, seq]) m.dispose();
+  });
+
+  it("the layers package's table of provided classes is this package's list", () => {
+    const listed = LAYER_PROVIDERS.find((p) => p.package === '@cnnkit/augment');
+    expect(listed?.register).toBe('registerAugmentLayers');
+    expect([...(listed?.classNames ?? [])].sort()).toEqual([...AUGMENT_LAYER_CLASS_NAMES].sort());
   });
 });

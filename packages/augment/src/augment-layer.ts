@@ -1,9 +1,7 @@
 import { CnnkitError, ShapeError, tf } from '@cnnkit/tensor-core';
-import { Layer, registerLayerClass, type CallContext, type LayerArgs, type Shape } from '@cnnkit/layers';
-import { Augmentation, type AugmentationConfig } from './augmentation.js';
+import { Layer, type CallContext, type LayerArgs, type Shape } from '@cnnkit/layers';
 import { describeValue } from './errors.js';
 import type { ImageTransform } from './image-transform.js';
-import { TRANSFORM_CLASS_NAMES, transformFromConfig, type AnyTransform, type SerializedTransform } from './transform-from-config.js';
 
 /**
  * A model layer around any augment `ImageTransform` (RandomFlip, RandomRotation, ...,
@@ -66,36 +64,4 @@ export class AugmentLayer extends Layer {
     // keys Keras 3 writes for its preprocessing layers, so model.json reads like Keras's.
     return { ...(this.transform.getConfig() as Record<string, unknown>), ...this.baseConfig() };
   }
-}
-
-/** The class names `registerAugmentLayers` makes loadable: every transform plus the pipeline. */
-export const AUGMENT_LAYER_CLASS_NAMES: readonly string[] = [...TRANSFORM_CLASS_NAMES, 'Augmentation'];
-
-function layerFromTransformConfig(className: string, config: Record<string, unknown>): AugmentLayer {
-  const { trainable, ...rest } = config;
-  const transform: AnyTransform | Augmentation =
-    className === 'Augmentation'
-      ? Augmentation.fromConfig(rest as unknown as AugmentationConfig)
-      : transformFromConfig({ className, config: rest } as unknown as SerializedTransform);
-  return new AugmentLayer(transform, { name: typeof rest.name === 'string' ? rest.name : undefined, trainable: trainable === undefined ? undefined : trainable !== false });
-}
-
-const factories = new Map<string, (config: Record<string, unknown>) => AugmentLayer>(
-  AUGMENT_LAYER_CLASS_NAMES.map((className) => [className, (config: Record<string, unknown>) => layerFromTransformConfig(className, config)]),
-);
-
-/**
- * Registers every augment class (RandomFlip, RandomRotation, ..., Resizing, CenterCrop,
- * Augmentation) with the layers package, so `modelFromJson`/`loadModel` read a
- * model.json that contains augmentation layers. Importing this package registers
- * nothing; call this once before loading. Calling it again is harmless.
- *
- * @example
- * ```ts
- * registerAugmentLayers();
- * const { model } = await loadModel('run/model');
- * ```
- */
-export function registerAugmentLayers(): void {
-  for (const [className, factory] of factories) registerLayerClass(className, factory);
 }

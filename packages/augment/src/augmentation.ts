@@ -3,6 +3,8 @@ import { describeValue } from './errors.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, type CallOptions, type ImageShape, type ImageTransform } from './image-transform.js';
 import { serializeTransform, transformFromConfig, type AnyTransform, type SerializedTransform } from './transform-from-config.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface AugmentationOptions {
   name?: string;
@@ -64,6 +66,11 @@ export class Augmentation implements ImageTransform {
       throw new CnnkitError('BAD_CONFIG', `Augmentation.fromConfig: expected { name, seed, layers: [...] }, received ${describeValue(config)}`);
     }
     return new Augmentation(config.layers.map(transformFromConfig), { name: config.name, seed: config.seed });
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): AugmentationConfig {

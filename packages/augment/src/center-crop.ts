@@ -3,6 +3,8 @@ import { checkPositiveInteger } from './errors.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, type CallOptions, type ImageShape, type ImageTransform } from './image-transform.js';
 import { cropToAspectAndResize } from './resize-images.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface CenterCropConfig {
   name: string;
@@ -36,6 +38,11 @@ export class CenterCrop implements ImageTransform {
   /** @example `CenterCrop.fromConfig(crop.getConfig())` */
   static fromConfig(config: CenterCropConfig): CenterCrop {
     return new CenterCrop(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): CenterCropConfig {

@@ -23,4 +23,5 @@ export {
   type TransformClassName,
 } from './transform-from-config.js';
 export type { ValueRange } from './value-range.js';
-export { AUGMENT_LAYER_CLASS_NAMES, AugmentLayer, registerAugmentLayers } from './augment-layer.js';
+export { AugmentLayer } from './augment-layer.js';
+export { AUGMENT_LAYER_CLASS_NAMES, registerAugmentLayers } from './register-augment-layers.js';

@@ -4,6 +4,8 @@ import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
 import { perImage } from './per-image.js';
 import { checkValueRange, type ValueRange } from './value-range.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface RandomBrightnessConfig {
   name: string;
@@ -50,6 +52,11 @@ export class RandomBrightness implements RandomImageTransform {
   /** @example `RandomBrightness.fromConfig(brightness.getConfig())` */
   static fromConfig(config: RandomBrightnessConfig): RandomBrightness {
     return new RandomBrightness(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): RandomBrightnessConfig {

@@ -4,6 +4,8 @@ import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
 import { channelMeans, perImage, perImageChannel } from './per-image.js';
 import { checkValueRange, type ValueRange } from './value-range.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface RandomContrastConfig {
   name: string;
@@ -53,6 +55,11 @@ export class RandomContrast implements RandomImageTransform {
   /** @example `RandomContrast.fromConfig(contrast.getConfig())` */
   static fromConfig(config: RandomContrastConfig): RandomContrast {
     return new RandomContrast(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): RandomContrastConfig {

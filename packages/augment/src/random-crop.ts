@@ -5,6 +5,8 @@ import { defaultName, TransformRng, type CallOptions, type ImageShape, type Rand
 import { translationTransform } from './affine.js';
 import { cropToAspectAndResize } from './resize-images.js';
 import { sampleProjective } from './sample-projective.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface RandomCropConfig {
   name: string;
@@ -52,6 +54,11 @@ export class RandomCrop implements RandomImageTransform {
   /** @example `RandomCrop.fromConfig(crop.getConfig())` */
   static fromConfig(config: RandomCropConfig): RandomCrop {
     return new RandomCrop(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): RandomCropConfig {

@@ -3,6 +3,8 @@ import { sampleProjective, type ProjectiveTransform } from './sample-projective.
 import { checkOneOf } from './errors.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 const IDENTITY: ProjectiveTransform = [1, 0, 0, 0, 1, 0, 0, 0];
 
@@ -46,6 +48,11 @@ export class RandomFlip implements RandomImageTransform {
   /** @example `RandomFlip.fromConfig(flip.getConfig())` */
   static fromConfig(config: RandomFlipConfig): RandomFlip {
     return new RandomFlip(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): RandomFlipConfig {

@@ -5,6 +5,8 @@ import { resolveFill, type FillOptions } from './fill-mode.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, TransformRng, type CallOptions, type ImageShape, type RandomImageTransform } from './image-transform.js';
 import { sampleProjective } from './sample-projective.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface RandomRotationConfig extends FillOptions {
   name: string;
@@ -48,6 +50,11 @@ export class RandomRotation implements RandomImageTransform {
   /** @example `RandomRotation.fromConfig(rotate.getConfig())` */
   static fromConfig(config: RandomRotationConfig): RandomRotation {
     return new RandomRotation(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): RandomRotationConfig {

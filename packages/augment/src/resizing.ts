@@ -4,6 +4,8 @@ import { INTERPOLATIONS, type Interpolation } from './fill-mode.js';
 import { assertImageShape, assertImages } from './image-checks.js';
 import { defaultName, type CallOptions, type ImageShape, type ImageTransform } from './image-transform.js';
 import { cropToAspectAndResize, resizeImages } from './resize-images.js';
+import type { LayerArgs } from '@cnnkit/layers';
+import { AugmentLayer } from './augment-layer.js';
 
 export interface ResizingConfig {
   name: string;
@@ -43,6 +45,11 @@ export class Resizing implements ImageTransform {
   /** @example `Resizing.fromConfig(resize.getConfig())` */
   static fromConfig(config: ResizingConfig): Resizing {
     return new Resizing(config);
+  }
+
+  /** This transform as a model layer (what `Sequential.add` and `seedCnn`'s `augmentation` call). */
+  toLayer(args?: LayerArgs): AugmentLayer {
+    return new AugmentLayer(this, args);
   }
 
   getConfig(): ResizingConfig {

@@ -9,7 +9,7 @@ export interface ExportModelOptions {
   /** ONNX opset, 13..21; default 17. */
   opset?: number;
   /** Written to the file's `classNames` metadata; 2 names for a 1-unit (sigmoid) head, else one per unit. */
-  classNames?: string[];
+  classNames?: readonly string[];
 }
 
 export interface VerifyExportOptions {
@@ -64,7 +64,7 @@ function expandPipeline(name: string, config: Record<string, unknown>, inputs: s
  * const description = await exportDescription(model, ['cat', 'dog']);
  * ```
  */
-export async function exportDescription(model: Model, classNames: string[] = []): Promise<ExportModel> {
+export async function exportDescription(model: Model, classNames: readonly string[] = []): Promise<ExportModel> {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new CnnkitError(
       'EXPORT_MODEL',
@@ -86,7 +86,7 @@ export async function exportDescription(model: Model, classNames: string[] = [])
     inputShape: shape.slice(1) as [number, number, number],
     layers,
     outputs: [model.outputs[0].layer.name!],
-    classNames,
+    classNames: [...classNames],
   };
 }
 

@@ -4,6 +4,7 @@ export { convOutputLength, deconvOutputLength, formatKerasShape, type Padding, t
 export { Layer, SymbolicTensor, snakeCase, type CallContext, type LayerArgs, type LayerSpec, type LayerWeight } from './layer.js';
 export { LAYER_CLASS_NAMES, DEFAULT_LAYER_NAMES, type LayerClassName } from './layer-kinds.js';
 export { layerClassNames, layerFromConfig, registerLayerClass } from './layer-registry.js';
+export { LAYER_PROVIDERS, type LayerProvider } from './layer-providers.js';
 export { Input, InputLayer, type InputLayerArgs } from './input-layer.js';
 export { Rescaling, type RescalingArgs } from './rescaling.js';
 export { Conv2D, type Conv2DArgs } from './conv2d.js';
@@ -22,7 +23,7 @@ export { Activation, type ActivationArgs } from './activation.js';
 export { Add } from './add.js';
 export { Concatenate, type ConcatenateArgs } from './concatenate.js';
 export { Model, type ModelArgs, type ModelConfig, type NamedWeight, type PredictOptions } from './model.js';
-export { Sequential, type SequentialArgs } from './sequential.js';
+export { Sequential, type LayerLike, type SequentialArgs } from './sequential.js';
 export { formatSummary } from './summary.js';
 export { LOSS_NAMES, computeLoss, resolveLoss, type LossName, type LossSpec } from './losses.js';
 export { METRIC_NAMES, Accuracy, Auc, PrecisionRecall, createMetric, type LabelKind, type Metric, type MetricName } from './metrics.js';

@@ -14,6 +14,7 @@ import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling2d.j
 import { InputLayer } from './input-layer.js';
 import type { Layer } from './layer.js';
 import { LAYER_CLASS_NAMES, type LayerClassName } from './layer-kinds.js';
+import { LAYER_PROVIDERS, providerOf } from './layer-providers.js';
 import { MaxPooling2D } from './max-pooling2d.js';
 import { Rescaling } from './rescaling.js';
 import { SeparableConv2D } from './separable-conv2d.js';
@@ -72,9 +73,12 @@ export function layerFromConfig(spec: unknown): Layer {
   // Map.get on an own-key map only: "__proto__" and friends find nothing.
   const extension = typeof className === 'string' ? extensions.get(className) : undefined;
   if (!isLayerClassName(className) && extension === undefined) {
+    const provider = typeof className === 'string' ? providerOf(className) : undefined;
     throw new CnnkitError(
       'UNKNOWN_LAYER',
-      `layerFromConfig: unknown layer class ${describe(className)}; available: ${layerClassNames().join(', ')}`,
+      provider !== undefined
+        ? `layerFromConfig: layer class "${String(className)}" comes from ${provider.package} and is not registered; loadModel registers it when that package is installed, or call ${provider.register}() from it first`
+        : `layerFromConfig: unknown layer class ${describe(className)}: not a layer of cnnkit (built in: ${layerClassNames().join(', ')}; from other packages: ${LAYER_PROVIDERS.map((p) => `${p.classNames.join(', ')} in ${p.package}`).join('; ')}); a custom layer loads after registerLayerClass(${describe(className)}, factory)`,
     );
   }
   const c = (config ?? {}) as Record<string, unknown>;

@@ -2,21 +2,21 @@ import { CnnkitError } from '@cnnkit/tensor-core';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
 import { GlobalAveragePooling2D } from './global-pooling2d.js';
-import type { Layer } from './layer.js';
 import { MaxPooling2D } from './max-pooling2d.js';
 import { Rescaling } from './rescaling.js';
-import { Sequential } from './sequential.js';
+import { Sequential, type LayerLike } from './sequential.js';
 
 export interface SeedCnnOptions {
   /** `[height, width]` of the RGB input. */
-  imageSize: [number, number];
+  imageSize: readonly [number, number];
   /** 2 → one sigmoid unit; more → softmax over the classes. */
   numClasses: number;
   /**
    * Layers inserted right after the input, before rescaling (the slot for
-   * random augmentation layers, which are identity at inference).
+   * random augmentation layers, which are identity at inference): layers, or
+   * `@cnnkit/augment` transforms as they are (`[new RandomFlip(), new RandomRotation({ factor: 0.1 })]`).
    */
-  augmentation?: Layer[];
+  augmentation?: readonly LayerLike[];
   /** Default 0. */
   seed?: number;
   name?: string;

@@ -1,13 +1,34 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { describe } from './config-reader.js';
 import { InputLayer } from './input-layer.js';
-import type { Layer, LayerSpec } from './layer.js';
+import { Layer, type LayerSpec } from './layer.js';
 import { layerFromConfig } from './layer-registry.js';
 import { Model, type ModelConfig } from './model.js';
 
+/**
+ * A layer, or something that makes one: `@cnnkit/augment`'s transforms (`new RandomFlip()`)
+ * go into a model as they do in Keras, wrapped by their own `toLayer()`.
+ */
+export type LayerLike = Layer | { toLayer(): Layer };
+
+/** The layer a {@link LayerLike} stands for; one clear error for anything else. */
+export function toLayer(value: LayerLike, operation: string): Layer {
+  if (value instanceof Layer) return value;
+  const maker = (value as { toLayer?: unknown } | null)?.toLayer;
+  if (typeof maker === 'function') {
+    const layer: unknown = maker.call(value);
+    if (layer instanceof Layer) return layer;
+    throw new CnnkitError('INVALID_ARGUMENT', `${operation}: toLayer() of ${describe(value)} returned ${describe(layer)}, expected a Layer`);
+  }
+  throw new CnnkitError(
+    'INVALID_ARGUMENT',
+    `${operation}: expected a Layer (e.g. new Conv2D({...})) or an augment transform (e.g. new RandomFlip()), received ${describe(value)}`,
+  );
+}
+
 export interface SequentialArgs {
-  /** Layers in order; the first must be an InputLayer unless `inputShape` is given. */
-  layers?: Layer[];
+  /** Layers in order; the first must be an InputLayer unless `inputShape` is given. Augment transforms are wrapped as layers. */
+  layers?: LayerLike[];
   /** Shape of one example (no batch): adds the InputLayer for you. */
   inputShape?: number[];
   /** Default `sequential`. */
@@ -27,6 +48,7 @@ export interface SequentialArgs {
  *   .add(new Conv2D({ filters: 8, kernelSize: 3, activation: 'relu' }))
  *   .add(new Flatten())
  *   .add(new Dense({ units: 10, activation: 'softmax' }));
+ * // Augmentation goes in as in Keras: .add(new RandomFlip({ mode: 'horizontal' })) (from @cnnkit/augment).
  * ```
  */
 export class Sequential extends Model {
@@ -38,8 +60,9 @@ export class Sequential extends Model {
     for (const layer of args.layers ?? []) this.add(layer);
   }
 
-  /** Appends a layer; its shape is checked against the current output at once. Returns the model. */
-  add(layer: Layer): this {
+  /** Appends a layer (or an augment transform, as its layer); its shape is checked against the current output at once. Returns the model. */
+  add(layerLike: LayerLike): this {
+    const layer = toLayer(layerLike, `Sequential "${this.name}".add`);
     if (this.outputs.length === 0) {
       if (!(layer instanceof InputLayer)) {
         throw new CnnkitError(

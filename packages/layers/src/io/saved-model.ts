@@ -5,6 +5,7 @@ import { checkWeightsHeader, planArchitecture } from './architecture-plan.js';
 import { loadLimits, type LoadLimits } from './load-limits.js';
 import { oneLine } from './one-line.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type StoredTensor } from './safetensors.js';
+import { architectureClassNames, registerProvidedLayers } from './register-provided-layers.js';
 
 /** The saved-model format this version writes (and the newest it reads). */
 export const MODEL_FORMAT = 'cnnkit-model';
@@ -15,7 +16,7 @@ export const WEIGHTS_FILE = 'weights.safetensors';
 /** What model.json holds besides the architecture. */
 export interface ModelMetadata {
   /** Class names in output order (index i ↔ probability i). */
-  classNames?: string[] | null;
+  classNames?: readonly string[] | null;
   /** How inputs are prepared. Default: raw 0..255 RGB, rescaling inside the model. */
   preprocessing?: string;
   /** A training summary: epochs, final metrics, optimizer, seed... (free-form JSON). */
@@ -23,7 +24,9 @@ export interface ModelMetadata {
 }
 
 /** The parsed model.json. */
-export interface ModelJson extends Required<ModelMetadata> {
+export interface ModelJson extends Required<Omit<ModelMetadata, 'classNames'>> {
+  /** Class names in output order (index i ↔ probability i), or null when the model was saved without. */
+  classNames: string[] | null;
   format: typeof MODEL_FORMAT;
   formatVersion: number;
   architecture: ModelConfig;
@@ -50,7 +53,7 @@ export function modelJson(model: Model, metadata: ModelMetadata = {}): ModelJson
     formatVersion: MODEL_FORMAT_VERSION,
     architecture: model.getConfig(),
     inputShapes: model.inputShapes.map((s) => [...s.slice(1)]),
-    classNames: metadata.classNames ?? null,
+    classNames: metadata.classNames === null || metadata.classNames === undefined ? null : [...metadata.classNames],
     preprocessing: metadata.preprocessing ?? DEFAULT_PREPROCESSING,
     training: metadata.training ?? null,
     weights: { file: WEIGHTS_FILE, paths: model.namedWeights().map((w) => w.path) },
@@ -183,7 +186,9 @@ export async function saveModel(model: Model, dir: string, metadata: ModelMetada
 }
 
 /**
- * Loads a model saved by `saveModel`. Rejects malformed, truncated, oversized or
+ * Loads a model saved by `saveModel`. Layer classes from other cnnkit packages (the
+ * augmentation layers of `@cnnkit/augment`) are registered on the way when that package
+ * is installed. Rejects malformed, truncated, oversized or
  * mismatched files with a `CnnkitError` naming the file and the problem before
  * allocating any weight (see `modelFromArtifacts` and `LoadLimits`); reads only the
  * folder's own two regular files and never executes code from them.
@@ -202,6 +207,7 @@ export async function loadModel(
   const { readFolderFile } = await import('./read-folder-file.js');
   const limits = loadLimits(options.limits);
   const text = (await readFolderFile(dir, MODEL_FILE, limits.maxJsonBytes, 'maxJsonBytes')).toString('utf8');
+  await registerProvidedLayers(architectureClassNames(text), join(dir, MODEL_FILE));
   const bytes = await readFolderFile(dir, WEIGHTS_FILE, limits.maxWeightBytes + limits.maxHeaderBytes + 8, 'maxWeightBytes');
   return modelFromArtifacts(text, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { model: join(dir, MODEL_FILE), weights: join(dir, WEIGHTS_FILE) }, { limits });
 }
