@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { registerAugmentLayers } from '@cnnkit/augment';
 import { DEFAULT_LOAD_LIMITS, loadModel, MODEL_FILE, type LoadLimits, type Model, type ModelJson } from '@cnnkit/layers';
 import { CnnkitError, selectBackend, type BackendName } from '@cnnkit/tensor-core';
 import { cliRegistry } from './backend-registry.js';
@@ -73,6 +74,9 @@ function remedy(code: string): string {
       return 'refused: a model folder is read only from its own files; copy the real files into it';
     case 'MODEL_FILE_UNREADABLE':
       return 'check the file exists and is readable';
+    case 'UNKNOWN_LAYER':
+    case 'LAYER_PACKAGE_MISSING':
+      return 'the folder is fine, this cnnkit cannot build one of its layers: load it in the program that registers that layer class, or use a cnnkit that has it';
     default:
       return 'the folder is damaged or was not written by cnnkit: train again, or point at a checkpoint of the run (RUN/checkpoints/epoch-NNN holds a loadable model)';
   }
@@ -86,6 +90,9 @@ export async function openModel(operation: string, path: string): Promise<{ mode
   const dir = await resolveModelDir(operation, path);
   const limits = modelLoadLimits(operation);
   let loaded: Awaited<ReturnType<typeof loadModel>>;
+  // A model saved from the API may hold augmentation layers (identity at inference);
+  // the CLI ships @cnnkit/augment, so it registers them itself.
+  registerAugmentLayers();
   try {
     loaded = await loadModel(dir, { limits });
   } catch (error) {

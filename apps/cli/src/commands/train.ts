@@ -352,7 +352,9 @@ async function trainLocked(
     const { labelMode } = lossFor(model, classNames);
     const totalImages = classes.reduce((n, c) => n + c.images, 0);
     const cache: CacheOption | undefined = totalImages * config.imageSize[0] * config.imageSize[1] * 3 <= MEMORY_CACHE_BYTES ? 'memory' : undefined;
-    const common = { imageSize: config.imageSize, batchSize: config.batchSize, seed: config.seed, labelMode, classNames, cache };
+    // Keras's "Found N files belonging to K classes", with the split and what was skipped.
+    const logger = (line: string) => log(`train: ${line}${line.includes('skipped') ? ` Run "cnnkit check ${data}" to list or quarantine them.` : ''}`);
+    const common = { imageSize: config.imageSize, batchSize: config.batchSize, seed: config.seed, labelMode, classNames, cache, logger };
     let train: ImageDataset;
     let val: ImageDataset | null = null;
     if (config.validationSplit > 0) {
@@ -360,12 +362,9 @@ async function trainLocked(
     } else {
       train = await imageDatasetFromDirectory(data, common);
     }
-    const broken = train.report.broken.length;
-    if (broken > 0) log(`train: skipping ${broken} broken file(s) (see "cnnkit check ${data}")`);
     if (val !== null && val.filePaths.length === 0) {
       throw new UserError(`train: --validation-split ${config.validationSplit} leaves no validation images out of ${train.filePaths.length}; use a larger split, more images, or --validation-split 0`);
     }
-    log(`train: ${train.filePaths.length} training and ${val?.filePaths.length ?? 0} validation images`);
     await guardWrite({ operation: 'train', what: 'the run settings', path: paths.config, intact: () => intactCheckpoint(run), next: 'then run the command again' }, () =>
       writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`),
     );
