@@ -68,7 +68,7 @@ describe('saveModel / loadModel', () => {
     await attempt(JSON.stringify({ ...arch, formatVersion: 99 }), weights, /model\.json: unsupported formatVersion 99; this cnnkit reads versions 1..1/);
     const evil = structuredClone(arch);
     evil.architecture.config.layers[1] = { className: 'Lambda', config: { function: 'require("child_process").execSync("touch /tmp/pwned")' } };
-    await attempt(JSON.stringify(evil), weights, /model\.json: layerFromConfig: unknown layer class "Lambda"; available: /);
+    await attempt(JSON.stringify(evil), weights, /model\.json: layerFromConfig: unknown layer class "Lambda": not a layer of cnnkit \(built in: /);
     await attempt(json, weights.subarray(0, 6), /weights\.safetensors: expected at least 8 bytes/);
     await attempt(json, weights.subarray(0, 40), /weights\.safetensors: header length \d+ runs past the end of the file/);
     await attempt(json, weights.subarray(0, weights.length - 100), /weights\.safetensors: tensor "[^"]+": data_offsets \[\d+, \d+\] out of range/);
