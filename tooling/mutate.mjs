@@ -24,8 +24,8 @@ export const MIN_SCORE = 80;
  * skips one that matches nothing). Tests are never mutated.
  */
 export const MODULES = {
-  'layers/losses': { dir: 'packages/layers', mutate: ['src/losses.ts'], tests: ['src/losses.test.ts', 'src/gradient-check.test.ts'] },
-  'layers/metrics': { dir: 'packages/layers', mutate: ['src/metrics.ts'], tests: ['src/metrics.test.ts'] },
+  'layers/losses': { dir: 'packages/layers', mutate: ['src/losses/losses.ts'], tests: ['src/losses/losses.test.ts', 'src/layers/gradient-check.test.ts'] },
+  'layers/metrics': { dir: 'packages/layers', mutate: ['src/metrics/metrics.ts'], tests: ['src/metrics/metrics.test.ts'] },
   'layers/optimizers': {
     dir: 'packages/layers',
     mutate: ['src/optimizers/*.ts', '!src/optimizers/*.test.ts'],
@@ -39,8 +39,8 @@ export const MODULES = {
   },
   'layers/shape': {
     dir: 'packages/layers',
-    mutate: ['src/shape.ts'],
-    tests: ['src/shape.test.ts', 'src/conv2d.test.ts', 'src/conv2d-transpose.test.ts', 'src/max-pooling2d.test.ts', 'src/summary.test.ts'],
+    mutate: ['src/utils/shape.ts'],
+    tests: ['src/utils/shape.test.ts', 'src/layers/conv2d.test.ts', 'src/layers/conv2d-transpose.test.ts', 'src/layers/max-pooling2d.test.ts', 'src/models/summary.test.ts'],
   },
   'augment/transforms': {
     dir: 'packages/augment',

@@ -4,7 +4,7 @@ import { cnnkitVitestConfig, webgpuTestEnv } from '@cnnkit/vitest-config';
 // The suites that train, save, load and resume, run again on webgpu (small models:
 // SwiftShader emulates the GPU on the CPU). Reads in them are asynchronous: WebGPU has no
 // synchronous read-back in Node.
-const files = ['src/training.test.ts', 'src/io/*.test.ts'];
+const files = ['src/training/trainer.test.ts', 'src/io/*.test.ts'];
 
 const env = webgpuTestEnv();
 Object.assign(process.env, env); // the probe below runs in this process's environment

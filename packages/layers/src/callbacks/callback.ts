@@ -1,4 +1,4 @@
-import type { Model } from '../model.js';
+import type { Model } from '../models/model.js';
 
 /** Logs of a step or an epoch: loss and metrics by name (`val_` prefixed for validation). */
 export type Logs = Record<string, number>;

@@ -1,8 +1,8 @@
 import { tf } from '@cnnkit/tensor-core';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense } from '../dense.js';
-import { Sequential } from '../sequential.js';
+import { Dense } from '../layers/dense.js';
+import { Sequential } from '../models/sequential.js';
 import { useTestBackend } from '../test-utils/setup.js';
 import { EarlyStopping } from './early-stopping.js';
 import { LearningRateScheduler } from './learning-rate-scheduler.js';

@@ -1,7 +1,7 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { saveCheckpoint } from '../io/checkpoint.js';
 import type { ModelMetadata } from '../io/saved-model.js';
-import type { Model } from '../model.js';
+import type { Model } from '../models/model.js';
 import { initialBest, isImprovement, type Callback, type Logs } from './callback.js';
 import { checkCheckpointPath, formatCheckpointPath } from './checkpoint-path.js';
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Model } from '../model.js';
+import type { Model } from '../models/model.js';
 import type { Callback, Logs } from './callback.js';
 
 export interface ProgressLoggerOptions {

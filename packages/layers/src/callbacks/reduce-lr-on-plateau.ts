@@ -1,5 +1,5 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
-import type { Model } from '../model.js';
+import type { Model } from '../models/model.js';
 import { initialBest, isImprovement, type Callback, type Logs } from './callback.js';
 
 export interface ReduceLROnPlateauOptions {

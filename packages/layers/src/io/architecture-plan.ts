@@ -1,7 +1,7 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
-import type { Model } from '../model.js';
-import { formatKerasShape } from '../shape.js';
-import { plannedWeights } from '../weight-plan.js';
+import type { Model } from '../models/model.js';
+import { formatKerasShape } from '../utils/shape.js';
+import { plannedWeights } from '../models/weight-plan.js';
 import { formatBytes, type LoadLimits } from './load-limits.js';
 import type { SafetensorsHeader } from './safetensors.js';
 

@@ -1,39 +1,17 @@
-import { CnnkitError, tf, type RngState } from '@cnnkit/tensor-core';
-import type { Model } from '../model.js';
-import type { OptimizerName } from '../optimizers/optimizer.js';
-import type { LossSpec } from '../losses.js';
-import type { EpochProgress } from '../epoch-progress.js';
+import { CnnkitError, tf } from '@cnnkit/tensor-core';
+import type { Model } from '../models/model.js';
+import type { EpochProgress } from '../training/epoch-progress.js';
 import { loadLimits, type LoadLimits } from './load-limits.js';
 import { oneLine } from './one-line.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type StoredTensor } from './safetensors.js';
 import { encodeWeights, loadModel, MODEL_FILE, modelJson, WEIGHTS_FILE, type ModelMetadata } from './saved-model.js';
-import { checkTrainingState } from './training-state.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, checkTrainingState, type TrainingState } from './training-state.js';
 
-export const CHECKPOINT_FORMAT = 'cnnkit-checkpoint';
-/** Version 2 adds `progress` (a checkpoint written inside an epoch); version 1 files are read as before. */
-export const CHECKPOINT_FORMAT_VERSION = 2;
+export type { TrainingState } from './training-state.js';
+
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const STATE_FILE = 'training-state.json';
 
-/** training-state.json: everything besides the weights that a resumed run needs. */
-export interface TrainingState {
-  format: typeof CHECKPOINT_FORMAT;
-  formatVersion: number;
-  /** Epochs completed: pass as `initialEpoch` to continue. */
-  epoch: number;
-  compile: {
-    optimizer: { className: OptimizerName; config: Record<string, unknown> };
-    loss: Required<LossSpec>;
-    metrics: string[];
-  };
-  optimizerState: { iterations: number; learningRate: number };
-  /** The layers' random streams (dropout), so masks continue where they stopped. */
-  rng: Record<string, RngState>;
-  /** Per-epoch logs so far. */
-  history: Record<string, number[]>;
-  /** Written inside epoch `epoch` (0-based, i.e. after `epoch` complete ones): how far it got. */
-  progress?: EpochProgress;
-}
 
 /**
  * Writes a checkpoint directory: a loadable model (model.json + weights.safetensors),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CnnkitError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelFromJson } from '../model-from-json.js';
+import { modelFromJson } from '../models/model-from-json.js';
 import { safetensorsBytes, safetensorsHeaderJson } from '../test-utils/hostile-json.js';
 import { useTestBackend } from '../test-utils/setup.js';
 import { encodeWeights, loadModel, modelFromArtifacts, modelJson } from './saved-model.js';

@@ -1,6 +1,6 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
-import { layerClassNames } from '../layer-registry.js';
-import { providerOf, type LayerProvider } from '../layer-providers.js';
+import { layerClassNames } from '../layers/layer-registry.js';
+import { providerOf, type LayerProvider } from '../layers/layer-providers.js';
 
 /** The layer class names a model.json's architecture uses (Sequential and functional alike), without judging the rest. */
 export function architectureClassNames(modelJsonText: string): string[] {

@@ -1,6 +1,6 @@
 import { CnnkitError, tf } from '@cnnkit/tensor-core';
-import { modelFromJson } from '../model-from-json.js';
-import type { Model, ModelConfig } from '../model.js';
+import { modelFromJson } from '../models/model-from-json.js';
+import type { Model, ModelConfig } from '../models/model.js';
 import { checkWeightsHeader, planArchitecture } from './architecture-plan.js';
 import { loadLimits, type LoadLimits } from './load-limits.js';
 import { oneLine } from './one-line.js';

@@ -1,7 +1,32 @@
-import { CnnkitError } from '@cnnkit/tensor-core';
-// A cycle with checkpoint.ts, harmless: the constants are read when a file is checked, not at import.
-import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type TrainingState } from './checkpoint.js';
-import { checkEpochProgress, type EpochProgress } from '../epoch-progress.js';
+import { CnnkitError, type RngState } from '@cnnkit/tensor-core';
+import { checkEpochProgress, type EpochProgress } from '../training/epoch-progress.js';
+import type { LossSpec } from '../losses/losses.js';
+import type { OptimizerName } from '../optimizers/optimizer.js';
+
+export const CHECKPOINT_FORMAT = 'cnnkit-checkpoint';
+/** Version 2 adds `progress` (a checkpoint written inside an epoch); version 1 files are read as before. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+
+/** training-state.json: everything besides the weights that a resumed run needs. */
+export interface TrainingState {
+  format: typeof CHECKPOINT_FORMAT;
+  formatVersion: number;
+  /** Epochs completed: pass as `initialEpoch` to continue. */
+  epoch: number;
+  compile: {
+    optimizer: { className: OptimizerName; config: Record<string, unknown> };
+    loss: Required<LossSpec>;
+    metrics: string[];
+  };
+  optimizerState: { iterations: number; learningRate: number };
+  /** The layers' random streams (dropout), so masks continue where they stopped. */
+  rng: Record<string, RngState>;
+  /** Per-epoch logs so far. */
+  history: Record<string, number[]>;
+  /** Written inside epoch `epoch` (0-based, i.e. after `epoch` complete ones): how far it got. */
+  progress?: EpochProgress;
+}
+
 /** History keys are metric names (`loss`, `val_accuracy`): nothing that reaches a prototype. */
 const HISTORY_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 

@@ -1,5 +1,5 @@
 import { tf } from '@cnnkit/tensor-core';
-import { ConfigReader } from '../config-reader.js';
+import { ConfigReader } from '../utils/config-reader.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamArgs {

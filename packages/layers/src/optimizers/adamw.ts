@@ -1,5 +1,5 @@
 import { tf } from '@cnnkit/tensor-core';
-import { ConfigReader } from '../config-reader.js';
+import { ConfigReader } from '../utils/config-reader.js';
 import { Adam, type AdamArgs } from './adam.js';
 
 export interface AdamWArgs extends AdamArgs {

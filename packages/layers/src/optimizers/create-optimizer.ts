@@ -1,5 +1,5 @@
 import { CnnkitError } from '@cnnkit/tensor-core';
-import { describe } from '../config-reader.js';
+import { describe } from '../utils/config-reader.js';
 import { Adam, type AdamArgs } from './adam.js';
 import { AdamW, type AdamWArgs } from './adamw.js';
 import { OPTIMIZER_NAMES, Optimizer, type OptimizerName } from './optimizer.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { wasmBackend } from '@cnnkit/backend-wasm';
 import { defaultRegistry, selectBackend } from '@cnnkit/tensor-core';
 import { afterAll, beforeAll } from 'vitest';
-import { createDataParallelTrainer, type DataParallelTrainer } from '../data-parallel-trainer.js';
-import type { Model } from '../model.js';
-import type { CompileArgs } from '../training.js';
+import { createDataParallelTrainer, type DataParallelTrainer } from '../training/data-parallel-trainer.js';
+import type { Model } from '../models/model.js';
+import type { CompileArgs } from '../training/trainer.js';
 
 /**
  * The workers run wasm, and the single-instance reference must too, so the

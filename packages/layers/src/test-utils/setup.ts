@@ -3,9 +3,9 @@ import { wasmBackend } from '@cnnkit/backend-wasm';
 import { webgpuBackend } from '@cnnkit/backend-webgpu';
 import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
 import { expect } from 'vitest';
-import { Input } from '../input-layer.js';
-import type { Layer } from '../layer.js';
-import { Model } from '../model.js';
+import { Input } from '../layers/input-layer.js';
+import type { Layer } from '../layers/layer.js';
+import { Model } from '../models/model.js';
 
 /**
  * Activates the backend the suite runs on: `CNNKIT_TEST_BACKEND` (cpu, wasm or
