@@ -141,7 +141,7 @@ describe('demo page in headless Chromium', () => {
     }
     work = await mkdtemp(join(tmpdir(), 'cnnkit-demo-e2e-'));
     const modelDir = join(work, 'model');
-    ({ classNames } = await trainTinyModel(modelDir, { seed: 11, epochs: 2 }));
+    ({ classNames } = await trainTinyModel(modelDir, { seed: 11 }));
     // Unseen pictures (another seed), one per format the sample data writes.
     const sample = await writeSampleData(join(work, 'images'), { seed: 99, perClass: 6, minSize: 50, maxSize: 140, includeBroken: false });
     const byFormat = new Map<string, SampleImage>();
