@@ -108,7 +108,7 @@ describe('trainTinyModel: the fallback model the demo serves', () => {
 
   it('refuses to save a model below the bar, in one line naming what it reached and what was expected', async () => {
     const dir = join(work, 'undertrained');
-    // One epoch leaves the seed CNN near chance (it leaves its starting plateau after about three).
+    // One epoch leaves the tiny CNN near chance (it leaves its starting plateau after three or more).
     const error = await trainTinyModel(dir, { seed: 11, maxEpochs: 1 }).then(() => null, (e: Error) => e);
     expect(error?.message).toMatch(/^trainTinyModel: after 1 epochs the model is right on \d+\.\d% of 200 held-out sample pictures; expected at least 90\.0%; nothing saved to /);
     expect(error?.message).not.toContain('\n');
