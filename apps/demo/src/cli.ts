@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serveDemo } from './serve-demo.js';
-import { trainTinyModel } from './train-tiny-model.js';
+import { MIN_HELD_OUT_ACCURACY, trainTinyModel } from './train-tiny-model.js';
+import { validationAccuracy } from './validation-accuracy.js';
 
 const USAGE = `usage: pnpm demo [--model DIR] [--port N] [--host HOST]
 
@@ -14,7 +15,8 @@ and the Grad-CAM overlay, computed in the browser on wasm or cpu.
 
   --model DIR   a saved model folder (RUN/model) or a run folder.
                 Default: cnnkit-demo/run/model (what "cnnkit demo" trains) if it exists,
-                else a tiny model trained now on sample data (kept in apps/demo/.demo-model).
+                else a tiny model trained now on sample data until it is right on
+                at least 90% of held-out pictures (kept in apps/demo/.demo-model).
   --port N      default 4173 (0: any free port)
   --host HOST   default 127.0.0.1 (this machine only)
 `;
@@ -30,7 +32,10 @@ async function defaultModel(base: string): Promise<string> {
   const demoRun = join(base, 'cnnkit-demo', 'run', 'model');
   if (await exists(join(demoRun, 'model.json'))) return demoRun;
   const tiny = join(PACKAGE_DIR, '.demo-model');
-  if (await exists(join(tiny, 'model.json'))) {
+  // A tiny model kept from an older version (trained a fixed 3 epochs, a coin flip) records no
+  // held-out accuracy, or a low one: it is trained again rather than shown.
+  const kept = await validationAccuracy(tiny);
+  if (kept.accuracy !== null && kept.accuracy >= MIN_HELD_OUT_ACCURACY) {
     console.error(`demo: no ${demoRun} (run "pnpm cnnkit demo" for the real one); using the tiny model in ${tiny}`);
     return tiny;
   }
@@ -54,7 +59,8 @@ async function main(): Promise<void> {
   const base = process.env.INIT_CWD ?? process.cwd();
   const modelDir = values.model === undefined ? await defaultModel(base) : resolve(base, values.model);
   const server = await serveDemo({ modelDir, port, host: values.host });
-  console.log(`cnnkit demo: serving ${server.modelDir}`);
+  const { accuracy } = await validationAccuracy(server.modelDir);
+  console.log(`cnnkit demo: serving ${server.modelDir} (validation accuracy ${accuracy === null ? 'unknown' : `${(100 * accuracy).toFixed(1)}%`})`);
   console.log(`open ${server.url}  (Ctrl+C stops)`);
   const stop = (): void => {
     void server.close().then(() => process.exit(0));

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -141,7 +141,7 @@ describe('demo page in headless Chromium', () => {
     }
     work = await mkdtemp(join(tmpdir(), 'cnnkit-demo-e2e-'));
     const modelDir = join(work, 'model');
-    ({ classNames } = await trainTinyModel(modelDir, { seed: 11, epochs: 2 }));
+    ({ classNames } = await trainTinyModel(modelDir, { seed: 11 }));
     // Unseen pictures (another seed), one per format the sample data writes.
     const sample = await writeSampleData(join(work, 'images'), { seed: 99, perClass: 6, minSize: 50, maxSize: 140, includeBroken: false });
     const byFormat = new Map<string, SampleImage>();
@@ -173,6 +173,42 @@ describe('demo page in headless Chromium', () => {
   it('loads the model on wasm', async () => {
     expect(await page.getAttribute('body', 'data-backend')).toBe('wasm');
     expect(await page.textContent('#model-info')).toContain(classNames.join(', '));
+  });
+
+  it("shows the model's recorded validation accuracy next to its name", async () => {
+    // The value recorded in the served model.json, read here, not the number trainTinyModel returned.
+    const { training } = JSON.parse(await readFile(join(server.modelDir, 'model.json'), 'utf8')) as { training: { final: { val_accuracy: number }; heldOut: { images: number } } };
+    const recorded = training.final.val_accuracy;
+    expect(recorded).toBeGreaterThanOrEqual(0.9);
+    expect(await page.getAttribute('#model-accuracy', 'data-accuracy')).toBe(String(recorded));
+    const text = `validation accuracy ${(100 * recorded).toFixed(1)}% on ${training.heldOut.images} held-out pictures`;
+    expect(await page.textContent('#model-accuracy')).toBe(text);
+    expect(await page.textContent('#model-info')).toMatch(new RegExp(`^Model "demo_tiny_cnn" \\(${text.replace(/[.()%]/g, '\\$&')}\\): `));
+  });
+
+  it("shows a run folder's history.json val_accuracy, and says unknown for a model with none recorded", async () => {
+    // A run folder as `cnnkit demo` leaves it: model.json without training.final, the accuracy in history.json.
+    const run = join(work, 'run');
+    await cp(server.modelDir, join(run, 'model'), { recursive: true });
+    const json = JSON.parse(await readFile(join(run, 'model', 'model.json'), 'utf8')) as { training: unknown };
+    json.training = { epochs: 3 };
+    await writeFile(join(run, 'model', 'model.json'), JSON.stringify(json));
+    await writeFile(join(run, 'history.json'), JSON.stringify({ accuracy: [0.7, 0.9, 0.99], val_accuracy: [0.6, 0.8, 0.875] }));
+    const bare = join(work, 'bare');
+    await cp(join(run, 'model'), bare, { recursive: true });
+    for (const [dir, expected, data] of [[run, 'validation accuracy 87.5%', '0.875'], [bare, 'validation accuracy unknown', 'unknown']] as const) {
+      const other = await serveDemo({ modelDir: dir, port: 0 });
+      const tab = await browser.newPage();
+      try {
+        await tab.goto(other.url);
+        await tab.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+        expect(await tab.textContent('#model-accuracy')).toBe(expected);
+        expect(await tab.getAttribute('#model-accuracy', 'data-accuracy')).toBe(data);
+      } finally {
+        await tab.close();
+        await other.close();
+      }
+    }
   });
 
   it('shows the same probabilities as Node for an uploaded PNG, on wasm then on cpu, and draws the CAM', async () => {

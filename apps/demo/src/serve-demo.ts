@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { MODEL_FILE, WEIGHTS_FILE } from '@cnnkit/layers';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { resolveModelFolder } from './model-folder.js';
+import { validationAccuracy } from './validation-accuracy.js';
 
 export interface ServeDemoOptions {
   /** A saved model folder (RUN/model), or a run folder holding one in model/. */
@@ -41,6 +42,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** Where the page asks for the served model's validation accuracy (see `validationAccuracy`). */
+export const ACCURACY_PATH = '/validation-accuracy.json';
+
+async function sendAccuracy(res: ServerResponse, modelDir: string): Promise<void> {
+  const body = `${JSON.stringify(await validationAccuracy(modelDir))}\n`;
+  // Read on every request, like the model files: the model can be retrained between two visits.
+  res.writeHead(200, { 'content-type': CONTENT_TYPES['.json'], 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
+}
+
 async function sendFile(res: ServerResponse, file: string, cache: string): Promise<void> {
   const info = await stat(file).catch(() => null);
   if (info === null || !info.isFile()) {
@@ -72,7 +82,8 @@ function route(url: string, modelDir: string): { file: string; cache: string } |
 
 /**
  * Serves the demo page (the Vite build in dist/page) with a saved model under
- * model/, on this machine only by default. The page then runs the model and its
+ * model/ and its recorded validation accuracy at /validation-accuracy.json, on
+ * this machine only by default. The page then runs the model and its
  * Grad-CAM in the browser, on wasm or cpu.
  *
  * @example
@@ -92,6 +103,10 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if ((req.url ?? '/').split('?')[0] === ACCURACY_PATH) {
+      sendAccuracy(res, modelDir).catch((error: unknown) => res.writeHead(500).end(`${(error as Error).message}\n`));
       return;
     }
     const target = route(req.url ?? '/', modelDir);

@@ -4,7 +4,9 @@ import { classifyImage, modelInputSize, type Classification } from './classify-i
 import { decodeImageFile } from './decode-image-file.js';
 import { drawCam } from './draw-cam.js';
 import { fetchModelArtifacts } from './fetch-model.js';
+import { fetchValidationAccuracy } from './fetch-validation-accuracy.js';
 import { activatePageBackend, isPageBackend, PAGE_BACKENDS, pageBackendChoices, pageRegistry, type PageBackend } from './page-backends.js';
+import { validationAccuracyText } from './validation-accuracy-text.js';
 
 // The page's state lives in <body data-*> as well as on screen, so a test (or a
 // curious user in devtools) can tell when a result is final and which backend made it.
@@ -31,6 +33,8 @@ const ui = {
 const registry = pageRegistry(new URL('wasm/', document.baseURI).href);
 const modelUrl = new URL('model/', document.baseURI);
 const artifactsPromise = fetchModelArtifacts(modelUrl);
+// serveDemo's ACCURACY_PATH, beside the page.
+const accuracyPromise = fetchValidationAccuracy(new URL('validation-accuracy.json', document.baseURI));
 
 let model: Model | null = null;
 let classNames: string[] = [];
@@ -59,7 +63,13 @@ async function useBackend(backend: PageBackend): Promise<void> {
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;
   classNames = built.json.classNames ?? Array.from({ length: Math.max(2, units) }, (_, i) => `class_${i}`);
   const [h, w] = modelInputSize(model);
-  ui.modelInfo.textContent = `Model "${model.name}": ${w}×${h} RGB input, classes ${classNames.join(', ')}.`;
+  // Next to the name, so nobody reads the probabilities without knowing how often this model is right.
+  const shown = await accuracyPromise;
+  const accuracy = document.createElement('span');
+  accuracy.id = 'model-accuracy';
+  accuracy.dataset.accuracy = shown.accuracy === null ? 'unknown' : String(shown.accuracy);
+  accuracy.textContent = validationAccuracyText(shown);
+  ui.modelInfo.replaceChildren(`Model "${model.name}" (`, accuracy, `): ${w}×${h} RGB input, classes ${classNames.join(', ')}.`);
   document.body.dataset.backend = active;
 }
 
