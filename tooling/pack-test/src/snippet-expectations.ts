@@ -35,14 +35,12 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { defaultRegistry, selectBackend, tf } from '@cnnkit/tensor-core';
 import { wasmBackend } from '@cnnkit/backend-wasm';
-import * as augment from '@cnnkit/augment';
 import { loadModel } from '@cnnkit/layers';
 import { decodeImage } from '@cnnkit/data';
 import { readOnnxMetadata } from '@cnnkit/backend-onnx';
 defaultRegistry.add(wasmBackend());
 await selectBackend({ name: 'wasm' });
-// Needed before the library loads augmentation layers by itself; harmless after.
-augment.registerAugmentLayers();
+// No registerAugmentLayers(): loadModel registers the augmentation classes itself.
 const { model, json } = await loadModel(${JSON.stringify(modelDir)});
 const img = await decodeImage('cat.jpg', { colorMode: 'rgb' });
 const pixels = Float32Array.from(img.data);
@@ -85,12 +83,15 @@ export const EXPECTATIONS: Record<string, Expectation> = {
       const output = run.stdout + run.stderr;
       // Progress: Keras's "Epoch k/N" per epoch (the rest of the line is the library's to change).
       for (const k of range(ctx.sizes.epochs)) expect(output, 'training progress').toContain(`Epoch ${k}/${ctx.sizes.epochs}`);
-      // The library may print Keras's "Found N files belonging to K classes" line; if so it counts this folder.
-      const found = /Found (\d+) files belonging to (\d+) classes/.exec(output);
-      if (found !== null) {
-        expect(Number(found[2])).toBe(ctx.data.classNames.length);
-        expect([ctx.data.imageFiles.length, ctx.data.imageFiles.length - ctx.data.broken.length]).toContain(Number(found[1]));
-      }
+      // Keras's summary line, counted from the folder the test wrote: every image file, the split, each broken one.
+      const valid = ctx.data.imageFiles.length - ctx.data.broken.length;
+      const found = /^Found (\d+) files belonging to (\d+) classes; using (\d+) for training \/ (\d+) for validation; skipped (\d+) broken \(see report\.broken: (.*)\)\.$/m.exec(output);
+      expect(found, `the dataset summary line in:\n${output}`).not.toBeNull();
+      expect(found!.slice(1, 6).map(Number)).toEqual([ctx.data.imageFiles.length, ctx.data.classNames.length, trainCount(ctx), valid - trainCount(ctx), ctx.data.broken.length]);
+      // The first three broken files are named (in the order the check found them), the rest counted.
+      const named = [...found![6].matchAll(/(\S+\/\S+) \(/g)].map((m) => m[1]);
+      expect(named.length).toBe(Math.min(3, ctx.data.broken.length));
+      for (const file of named) expect(ctx.data.broken).toContain(file);
       expect(await checkpointEpochs(join(ctx.dir, 'run/checkpoints')), 'one checkpoint per epoch').toEqual(range(ctx.sizes.epochs));
       const facts = await ctx.check<ModelFacts>('api-model', modelFacts('run/model', 'run/model.onnx'));
       expect(facts.savedClassNames).toEqual(ctx.data.classNames);
@@ -135,7 +136,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'packages/augment/README.md#As model layers': {
     uses: ['train'],
     check(run, ctx) {
-      const [built, loaded] = lines(run.stdout);
+      const [wrapped, built, loaded] = lines(run.stdout);
+      expect(wrapped, 'a RandomFlip added to a Sequential is an AugmentLayer').toBe('true');
       expect(loaded).toBe(built);
       expect(loaded.split(' ')).toEqual(ctx.memo.layerClasses);
     },
@@ -202,7 +204,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
         expect(existsSync(join(ctx.dir, 'PetImages-broken', f)), f).toBe(true);
         expect(existsSync(join(ctx.dir, 'PetImages', f)), f).toBe(false);
       }
-      const batches = out.slice(1, -1).map(numbersIn);
+      // After the quarantine the folder holds only valid files: nothing skipped.
+      expect(out[1]).toBe(`Found ${valid} files belonging to ${ctx.data.classNames.length} classes; using ${trainCount(ctx)} for training / ${valid - trainCount(ctx)} for validation.`);
+      const batches = out.slice(2, -1).map(numbersIn);
       for (const [n, h, w, c, labels] of batches) {
         expect([h, w, c, labels]).toEqual([ctx.sizes.imageSize, ctx.sizes.imageSize, 3, n]);
         expect(n).toBeLessThanOrEqual(ctx.sizes.batchSize);
