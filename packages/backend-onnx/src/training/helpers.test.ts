@@ -39,7 +39,14 @@ describe('weight layouts', () => {
     const oihw = toGraphLayout(hwio, [2, 3, 4, 5], 'hwio-to-oihw');
     // OIHW[o=1, i=2, h=1, w=0] = HWIO[h=1, w=0, i=2, o=1]
     expect(oihw[((1 * 4 + 2) * 2 + 1) * 3 + 0]).toBe(hwio[((1 * 3 + 0) * 4 + 2) * 5 + 1]);
-    expect(Array.from(toKerasLayout(oihw, [5, 4, 2, 3], 'hwio-to-oihw'))).toEqual(Array.from(hwio));
+    expect(Array.from(toKerasLayout(oihw, [2, 3, 4, 5], 'hwio-to-oihw'))).toEqual(Array.from(hwio));
+  });
+  it('a depthwise kernel [kh, kw, C, M] goes to [C*M, 1, kh, kw] (output channel c*M + m) and back unchanged', () => {
+    const hwcm = Float32Array.from({ length: 2 * 3 * 4 * 2 }, (_, i) => i);
+    const graph = toGraphLayout(hwcm, [2, 3, 4, 2], 'depthwise');
+    // graph[c=3, m=1, h=1, w=2] = keras[h=1, w=2, c=3, m=1]
+    expect(graph[((3 * 2 + 1) * 2 + 1) * 3 + 2]).toBe(hwcm[((1 * 3 + 2) * 4 + 3) * 2 + 1]);
+    expect(Array.from(toKerasLayout(graph, [2, 3, 4, 2], 'depthwise'))).toEqual(Array.from(hwcm));
   });
 });
 
