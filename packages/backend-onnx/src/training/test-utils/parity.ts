@@ -19,6 +19,22 @@ export function values(count: number, seed = 1, ties = false): Float32Array {
   });
 }
 
+/**
+ * Replaces every kernel (`kernel`, `depthwise_kernel`, `pointwise_kernel`) with small
+ * integers times `scale`: convolutions of half-integer inputs then give tied outputs,
+ * so pooling layers see ties after them too.
+ */
+export function integerKernels(m: Model, scale = 1): void {
+  const w = m.getWeights();
+  const next = new Map<string, tf.Tensor>();
+  let seed = 3;
+  for (const [path, t] of w) {
+    next.set(path, /kernel$/.test(path) ? tf.tensor(Float32Array.from(values(t.size, seed++), (v) => Math.round(v * 2) * scale), t.shape) : t);
+  }
+  m.setWeights(next);
+  for (const t of [...w.values(), ...next.values()]) t.dispose();
+}
+
 export interface ParityResult {
   wasmLosses: number[];
   ortLosses: number[];
