@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { windowCounts } from './grad-average-pooling2d.js';
+import { bilinearWeights } from './grad-up-sampling2d.js';
 import { oneHotWindowKernel } from './grad-conv2d.js';
 import { toGraphLayout, toKerasLayout } from './layout.js';
 import { tfPads } from './lowering.js';
@@ -30,6 +31,19 @@ describe('windowCounts: pixels inside each average-pool window (padding excluded
   });
   it('3x3 input, pool 3, stride 1, same (pads 1 each side): corners 4, edges 6, centre 9', () => {
     expect(Array.from(windowCounts(3, 3, 3, 3, 1, 1, 1, 1, 3, 3))).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4]);
+  });
+});
+
+describe("bilinearWeights: TensorFlow's half-pixel bilinear resize per axis, edges clamped", () => {
+  it.each([
+    // 2 -> 4: samples at -0.25, 0.25, 0.75, 1.25 (the outer two clamp to the edge rows).
+    { in: 2, out: 4, want: [1, 0, 0.75, 0.25, 0.25, 0.75, 0, 1] },
+    // 3 -> 6: samples at -0.25, 0.25, 0.75, 1.25, 1.75, 2.25.
+    { in: 3, out: 6, want: [1, 0, 0, 0.75, 0.25, 0, 0.25, 0.75, 0, 0, 0.75, 0.25, 0, 0.25, 0.75, 0, 0, 1] },
+    // 1 -> 3: every output is the one input.
+    { in: 1, out: 3, want: [1, 1, 1] },
+  ])('$in -> $out', ({ in: n, out, want }) => {
+    expect(Array.from(bilinearWeights(n, out))).toEqual(want);
   });
 });
 
