@@ -25,8 +25,8 @@ export interface ConvolutionSpec {
 }
 
 /**
- * Conv2D: forward `Conv` (+ bias, activation); backward
- * - pre-activation gradient from the output (ReLU: Where y > 0);
+ * Conv2D: forward `Conv` (+ bias, activation; dilation as an attribute); backward
+ * - pre-activation gradient from the output (activation-grad.ts; ReLU: Where y > 0);
  * - filter gradient: MatMul of the gradient `[N, O, P]` with the input's shifted windows
  *   `[N, P, I*kh*kw]` built by a grouped Conv with a constant one-hot kernel (measured
  *   fastest), summed over the batch;

@@ -150,6 +150,13 @@ const CASES: Case[] = [
     labels: bin,
   },
   {
+    name: 'Activation softmax as the head after a linear Dense (fused with categorical cross-entropy)',
+    input: [3, 4, 2],
+    build: (x) => new Activation({ activation: 'softmax' }).apply(new Dense({ units: 3, seed: 45 }).apply(new Flatten().apply(new Conv2D({ filters: 2, kernelSize: 2, activation: 'elu', seed: 44 }).apply(x)))),
+    loss: 'categorical_crossentropy',
+    labels: three,
+  },
+  {
     name: 'DAG: residual block (Conv -> BN -> ReLU -> Conv, Add with the skip) with the skip read twice',
     input: [6, 6, 2],
     build: (x) => {
@@ -227,6 +234,17 @@ const BLOCKED_CASES: Case[] = [
     labels: bin,
     ties: true,
     kernelScale: 1 / 16,
+  },
+  {
+    name: 'blocked: Conv2D with softmax over its 16 channels (runs NCHW) between blocked convs',
+    input: [5, 4, 3],
+    build: (x) => {
+      const a = new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', seed: 81 }).apply(x);
+      const b = new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'softmax', seed: 82 }).apply(a);
+      return new Dense({ units: 1, activation: 'sigmoid', seed: 84 }).apply(new GlobalAveragePooling2D().apply(new Conv2D({ filters: 16, kernelSize: 3, seed: 83 }).apply(b)));
+    },
+    loss: 'binary_crossentropy',
+    labels: bin,
   },
   {
     name: 'blocked: SeparableConv2D (blocked pointwise) + BN + Activation relu (kept blocked), GlobalMaxPooling2D with ties, UpSampling2D and Conv2DTranspose after blocked convs',
