@@ -1,13 +1,18 @@
 import {
   createOptimizer,
   resolveLoss,
+  type Activation,
+  type Add,
   type AveragePooling2D,
   type BatchNormalization,
+  type Concatenate,
   type Conv2D,
+  type Conv2DTranspose,
   type Dense,
   type Dropout,
   type Flatten,
   type GlobalAveragePooling2D,
+  type GlobalMaxPooling2D,
   type Layer,
   type LayerClassName,
   type LossName,
@@ -17,20 +22,31 @@ import {
   type Optimizer,
   type OptimizerSpec,
   type Rescaling,
+  type SeparableConv2D,
+  type SymbolicTensor,
+  type UpSampling2D,
 } from '@cnnkit/layers';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { attr, GraphBuilder } from './graph-builder.js';
+import { lowerActivation } from './grad-activation.js';
+import { lowerAdd } from './grad-add.js';
 import { lowerAveragePooling2d } from './grad-average-pooling2d.js';
 import { lowerBatchNormalization } from './grad-batch-normalization.js';
+import { lowerConcatenate } from './grad-concatenate.js';
 import { lowerConv2d } from './grad-conv2d.js';
+import { lowerConv2dTranspose } from './grad-conv2d-transpose.js';
 import { lowerDense } from './grad-dense.js';
 import { lowerDropout } from './grad-dropout.js';
 import { lowerFlatten } from './grad-flatten.js';
 import { lowerGlobalAveragePooling2d } from './grad-global-average-pooling2d.js';
+import { lowerGlobalMaxPooling2d } from './grad-global-max-pooling2d.js';
 import { lowerMaxPooling2d } from './grad-max-pooling2d.js';
 import { lowerRescaling } from './grad-rescaling.js';
+import { lowerSeparableConv2d } from './grad-separable-conv2d.js';
+import { lowerUpSampling2d } from './grad-up-sampling2d.js';
+import { GradientSums } from './gradient-sums.js';
 import { emitLossHead } from './loss-head.js';
-import type { FeedSpec, LayerLowering, LoweringContext, ParamLayout, ParamSpec, Sym } from './lowering.js';
+import { graphShapeOf, type FeedSpec, type GradWrt, type LayerLowering, type LoweringContext, type MergeLowering, type ParamLayout, type ParamSpec, type Sym } from './lowering.js';
 import { optimizerGraph } from './optimizer-update.js';
 import { reorderInput, reorderOutput } from './nchwc.js';
 import { ORT_TRAINABLE_LAYERS } from './trainable-layers.js';
@@ -98,12 +114,21 @@ function unsupported(layer: Layer): never {
   );
 }
 
-/** A ReLU convolution straight into a max-pool: the pool applies the ReLU (same values and gradients, less work). */
-function reluBeforePool(layer: Layer | undefined, next: Layer | undefined): boolean {
-  return layer?.className === 'Conv2D' && (layer as Conv2D).activation === 'relu' && next?.className === 'MaxPooling2D';
+/** A ReLU convolution whose only reader is a max-pool: the pool applies the ReLU (same values and gradients, less work). */
+function reluBeforePool(layer: Layer, consumers: ReadonlyMap<Layer, readonly Layer[]>): boolean {
+  const readers = consumers.get(layer) ?? [];
+  return layer.className === 'Conv2D' && (layer as Conv2D).activation === 'relu' && readers.length === 1 && readers[0].className === 'MaxPooling2D';
 }
 
-function lowerLayer(ctx: LoweringContext, layer: Layer, previous: Layer | undefined, next: Layer | undefined): LayerLowering | null {
+/** What a layer's lowering needs to know about its neighbours. */
+interface Neighbours {
+  /** This Conv2D leaves its ReLU to the max-pool that reads it. */
+  readonly deferRelu: boolean;
+  /** This MaxPooling2D reads a Conv2D that left its ReLU to it. */
+  readonly reluFirst: boolean;
+}
+
+function lowerLayer(ctx: LoweringContext, layer: Layer, near: Neighbours): LayerLowering | MergeLowering | null {
   const className = layer.className as LayerClassName;
   switch (className) {
     case 'InputLayer':
@@ -111,13 +136,15 @@ function lowerLayer(ctx: LoweringContext, layer: Layer, previous: Layer | undefi
     case 'Rescaling':
       return lowerRescaling(ctx, layer as Rescaling);
     case 'Conv2D':
-      return lowerConv2d(ctx, layer as Conv2D, { deferRelu: reluBeforePool(layer, next) });
+      return lowerConv2d(ctx, layer as Conv2D, { deferRelu: near.deferRelu });
     case 'MaxPooling2D':
-      return lowerMaxPooling2d(ctx, layer as MaxPooling2D, { reluFirst: reluBeforePool(previous, layer) });
+      return lowerMaxPooling2d(ctx, layer as MaxPooling2D, { reluFirst: near.reluFirst });
     case 'AveragePooling2D':
       return lowerAveragePooling2d(ctx, layer as AveragePooling2D);
     case 'GlobalAveragePooling2D':
       return lowerGlobalAveragePooling2d(ctx, layer as GlobalAveragePooling2D);
+    case 'GlobalMaxPooling2D':
+      return lowerGlobalMaxPooling2d(ctx, layer as GlobalMaxPooling2D);
     case 'Dense':
       return lowerDense(ctx, layer as Dense);
     case 'Flatten':
@@ -126,14 +153,18 @@ function lowerLayer(ctx: LoweringContext, layer: Layer, previous: Layer | undefi
       return lowerDropout(ctx, layer as Dropout);
     case 'BatchNormalization':
       return lowerBatchNormalization(ctx, layer as BatchNormalization);
-    case 'GlobalMaxPooling2D':
     case 'UpSampling2D':
+      return lowerUpSampling2d(ctx, layer as UpSampling2D);
     case 'Conv2DTranspose':
+      return lowerConv2dTranspose(ctx, layer as Conv2DTranspose);
     case 'SeparableConv2D':
+      return lowerSeparableConv2d(ctx, layer as SeparableConv2D);
     case 'Activation':
+      return lowerActivation(ctx, layer as Activation);
     case 'Add':
+      return lowerAdd(ctx, layer as Add);
     case 'Concatenate':
-      return unsupported(layer);
+      return lowerConcatenate(ctx, layer as Concatenate);
     default: {
       // Classes added with registerLayerClass (augmentation) land here too.
       const other: never = className;
@@ -142,23 +173,37 @@ function lowerLayer(ctx: LoweringContext, layer: Layer, previous: Layer | undefi
   }
 }
 
-/** The layers of a single-input, single-output chain, or an error naming the branching layer. */
-function chainLayers(model: Model): Layer[] {
+/** The model's one input and one output, or an error saying what the engine takes. */
+function endpoints(model: Model): { input: SymbolicTensor; output: SymbolicTensor } {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new CnnkitError('UNSUPPORTED_MODEL', `compileTrainingGraph: model "${model.name}" has ${model.inputs.length} input(s) and ${model.outputs.length} output(s); the ORT training engine supports one input, one output and a chain of layers`);
+    throw new CnnkitError(
+      'UNSUPPORTED_MODEL',
+      `compileTrainingGraph: model "${model.name}" has ${model.inputs.length} input(s) and ${model.outputs.length} output(s); the ORT training engine supports one input and one output (any DAG of layers between them)`,
+    );
   }
-  const layers = model.layers;
-  for (let i = 1; i < layers.length; i++) {
-    const inbound = layers[i].inbound ?? [];
-    if (inbound.length !== 1 || inbound[0].layer !== layers[i - 1]) {
-      throw new CnnkitError('UNSUPPORTED_MODEL', `compileTrainingGraph: layer "${layers[i].name}" does not read the layer before it; the ORT training engine supports a chain of layers (Sequential)`);
+  if (model.outputs[0].layer === model.inputs[0].layer) throw new CnnkitError('UNSUPPORTED_MODEL', `compileTrainingGraph: model "${model.name}" has no layer between its input and its output`);
+  return { input: model.inputs[0], output: model.outputs[0] };
+}
+
+/** Which layers read each layer's output. */
+function consumersOf(layers: readonly Layer[]): Map<Layer, Layer[]> {
+  const out = new Map<Layer, Layer[]>();
+  for (const layer of layers) {
+    for (const t of layer.inbound ?? []) {
+      const list = out.get(t.layer) ?? [];
+      list.push(layer);
+      out.set(t.layer, list);
     }
   }
-  if (model.outputs[0].layer !== layers[layers.length - 1]) {
-    throw new CnnkitError('UNSUPPORTED_MODEL', `compileTrainingGraph: model "${model.name}" does not end with its last layer`);
-  }
-  return layers;
+  return out;
 }
+
+/** One emitted step of the forward, in order; the backward walks them in reverse. */
+type Step =
+  | { readonly kind: 'layer'; readonly layer: Layer; readonly lowering: LayerLowering; readonly inKey: string; readonly needInput: boolean; readonly outKey: string }
+  | { readonly kind: 'merge'; readonly layer: Layer; readonly lowering: MergeLowering; readonly inKeys: readonly string[]; readonly needInputs: readonly boolean[]; readonly outKey: string }
+  /** An NCHW copy of a blocked tensor, shared by every layer that reads it and cannot take it blocked. */
+  | { readonly kind: 'reorder'; readonly from: Sym; readonly fromKey: string; readonly toKey: string };
 
 /**
  * Compiles one training step of `model` — forward in training mode, the loss, the
@@ -182,8 +227,9 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
   if (!Number.isInteger(batch) || batch < 1) throw new CnnkitError('INVALID_ARGUMENT', `compileTrainingGraph: expected batchSize a positive integer, received ${batch}`);
   const loss = resolveLoss(options.loss);
   const optimizer = options.optimizer instanceof Object && 'applyGradients' in options.optimizer ? (options.optimizer as Optimizer) : createOptimizer(options.optimizer as OptimizerSpec);
-  const layers = chainLayers(model);
-  const inputShape = model.inputs[0].shape.slice(1) as number[];
+  const { input, output } = endpoints(model);
+  const layers = model.layers;
+  const inputShape = input.shape.slice(1) as number[];
   if (inputShape.some((d) => d === null)) throw new CnnkitError('UNSUPPORTED_MODEL', `compileTrainingGraph: model "${model.name}" needs a fixed input shape, received [${inputShape}]`);
 
   const b = new GraphBuilder();
@@ -202,7 +248,7 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
       if (w === undefined) throw new CnnkitError('MISSING_WEIGHT', `compileTrainingGraph: layer "${layer.name}" has no weight "${weightName}"; it has ${layer.weights.map((x) => x.name).join(', ')}`);
       const path = `${layer.name}/${weightName}`;
       const kerasShape = [...w.variable.shape];
-      const graphShape = layout === 'hwio-to-oihw' ? [kerasShape[3], kerasShape[2], kerasShape[0], kerasShape[1]] : kerasShape;
+      const graphShape = graphShapeOf(kerasShape, layout);
       const input = b.input(`w:${path}`, graphShape);
       params.push({ path, kerasShape, graphShape, layout, trainable: layer.trainable && w.trainable, input });
       return input;
@@ -222,40 +268,94 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
   };
 
   const image = b.input(NAMES.image, [batch, ...inputShape]);
-  const labels = b.input(NAMES.labels, [batch, model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1]);
+  const labels = b.input(NAMES.labels, [batch, output.shape[output.shape.length - 1] ?? 1]);
   const sampleWeight = b.input(NAMES.sampleWeight, [batch]);
   const lr = b.input(NAMES.lr, []);
   const alpha = b.input(NAMES.alpha, []);
 
   // Images go channels-first once, at the input: no gradient flows into the data.
-  let x: Sym =
+  const image0: Sym =
     inputShape.length === 3
       ? { name: b.op('Transpose', [image], 'image_nchw', [attr.ints('perm', [0, 3, 1, 2])]), shape: [batch, inputShape[2], inputShape[0], inputShape[1]], layout: 'NCHW' }
       : { name: image, shape: [batch, ...inputShape], layout: 'flat' };
-  const lowered: { layer: Layer; lowering: LayerLowering; hasWeightsBefore: boolean; reblocked: Sym | null }[] = [];
-  let trainableSoFar = false;
-  for (const [i, layer] of layers.entries()) {
-    const lowering = lowerLayer(ctx, layer, layers[i - 1], layers[i + 1]);
-    if (lowering === null) continue;
-    // A layer that cannot read a blocked tensor gets an NCHW copy; its input gradient is blocked again.
-    const reblocked = x.layout === 'NCHWc' && lowering.acceptsBlocked?.(x) !== true ? x : null;
-    if (reblocked !== null) x = reorderOutput(b, x, `${layer.name}/input_nchw`);
-    lowered.push({ layer, lowering, hasWeightsBefore: trainableSoFar, reblocked });
-    x = lowering.forward(x);
-    if (layer.trainable && layer.weights.some((w) => w.trainable)) trainableSoFar = true;
-  }
-  const last = lowered[lowered.length - 1];
-  const head = emitLossHead(b, loss, last?.lowering.head?.() ?? null, x, labels, sampleWeight);
 
-  // Backward, last layer first; input gradients stop at the first layer with weights.
-  let dy = head.grad;
-  let wrt = head.wrt;
-  for (let i = lowered.length - 1; i >= 0; i--) {
-    const { lowering, hasWeightsBefore, reblocked } = lowered[i];
-    const dx = lowering.backward(dy, hasWeightsBefore, wrt);
-    wrt = 'output';
-    if (dx === null) break;
-    dy = reblocked === null ? dx : reorderInput(b, { name: dx, shape: reblocked.shape, layout: 'NCHW' }, `${lowered[i].layer.name}/dx_blocked`).name;
+  // Forward, in the model's execution order (a topological order of its DAG). Tensors
+  // are keyed by their symbolic tensor's id; an NCHW copy of a blocked one by `<id>/nchw`.
+  const values = new Map<string, Sym>([[String(input.id), image0]]);
+  /** Whether a gradient must reach this tensor: some layer with trainable weights produced it or reads into it. */
+  const needsGrad = new Map<string, boolean>([[String(input.id), false]]);
+  const steps: Step[] = [];
+  const consumers = consumersOf(layers);
+  const deferred = new Set<Layer>();
+  /** The key of `t` as a layer that cannot read blocked tensors sees it. */
+  const nchwKey = (t: SymbolicTensor, layer: Layer): string => {
+    const key = String(t.id);
+    const sym = values.get(key)!;
+    if (sym.layout !== 'NCHWc') return key;
+    const copyKey = `${key}/nchw`;
+    if (!values.has(copyKey)) {
+      values.set(copyKey, reorderOutput(b, sym, `${layer.name}/input_nchw`));
+      needsGrad.set(copyKey, needsGrad.get(key)!);
+      steps.push({ kind: 'reorder', from: sym, fromKey: key, toKey: copyKey });
+    }
+    return copyKey;
+  };
+  for (const layer of layers) {
+    const near: Neighbours = { deferRelu: reluBeforePool(layer, consumers), reluFirst: (layer.inbound ?? []).some((t) => deferred.has(t.layer)) };
+    const lowering = lowerLayer(ctx, layer, near);
+    if (lowering === null) continue;
+    if (near.deferRelu) deferred.add(layer);
+    const inbound = layer.inbound!;
+    const hasTrainable = layer.trainable && layer.weights.some((w) => w.trainable);
+    const outKey = String(layer.output!.id);
+    if ('merge' in lowering) {
+      const given = inbound.map((t) => values.get(String(t.id))!);
+      const keepBlocked = lowering.acceptsBlocked?.(given) === true;
+      const inKeys = inbound.map((t) => (keepBlocked ? String(t.id) : nchwKey(t, layer)));
+      const needInputs = inKeys.map((k) => needsGrad.get(k)!);
+      values.set(outKey, lowering.forward(inKeys.map((k) => values.get(k)!)));
+      needsGrad.set(outKey, hasTrainable || needInputs.some(Boolean));
+      steps.push({ kind: 'merge', layer, lowering, inKeys, needInputs, outKey });
+      continue;
+    }
+    if (inbound.length !== 1) throw new CnnkitError('INTERNAL', `compileTrainingGraph: ${layer.label} has ${inbound.length} inputs; its lowering takes one`);
+    const given = values.get(String(inbound[0].id))!;
+    // A layer that cannot read a blocked tensor gets an NCHW copy; its input gradient is blocked again.
+    const inKey = given.layout === 'NCHWc' && lowering.acceptsBlocked?.(given) !== true ? nchwKey(inbound[0], layer) : String(inbound[0].id);
+    const needInput = needsGrad.get(inKey)!;
+    values.set(outKey, lowering.forward(values.get(inKey)!));
+    needsGrad.set(outKey, hasTrainable || needInput);
+    steps.push({ kind: 'layer', layer, lowering, inKey, needInput, outKey });
+  }
+  const outputKey = String(output.id);
+  const x = values.get(outputKey)!;
+  const last = steps.find((st) => st.kind !== 'reorder' && st.outKey === outputKey);
+  const head = emitLossHead(b, loss, last?.kind === 'layer' ? (last.lowering.head?.() ?? null) : null, x, labels, sampleWeight);
+
+  // Backward, last step first: each tensor's gradient is the sum over its readers.
+  const sums = new GradientSums(b);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const st = steps[i];
+    if (st.kind === 'reorder') {
+      const g = sums.take(st.toKey, `${st.fromKey}_nchw`);
+      if (g !== null) sums.add(st.fromKey, reorderInput(b, { name: g, shape: st.from.shape, layout: 'NCHW' }, `${st.from.name}/d_blocked`).name);
+      continue;
+    }
+    const isOutput = st.outKey === outputKey;
+    const dy = isOutput ? head.grad : sums.take(st.outKey, st.layer.name!);
+    // No reader needed this tensor's gradient (everything before the first layer with weights).
+    if (dy === null) continue;
+    if (st.kind === 'merge') {
+      const dxs = st.lowering.backward(dy, st.needInputs);
+      st.inKeys.forEach((k, j) => {
+        const dx = dxs[j];
+        if (st.needInputs[j] && dx !== null) sums.add(k, dx);
+      });
+      continue;
+    }
+    const wrt: GradWrt = isOutput ? head.wrt : 'output';
+    const dx = st.lowering.backward(dy, st.needInput, wrt);
+    if (st.needInput && dx !== null) sums.add(st.inKey, dx);
   }
 
   const opt = optimizerGraph(optimizer);

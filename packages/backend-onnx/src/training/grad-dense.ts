@@ -11,7 +11,7 @@ import type { LayerLowering, LoweringContext, Sym } from './lowering.js';
 export function lowerDense(ctx: LoweringContext, layer: Dense): LayerLowering {
   const { b } = ctx;
   const name = layer.name!;
-  const activation = checkActivation(`Dense "${name}"`, layer.activation, ['linear', 'relu', 'sigmoid', 'softmax']);
+  const activation = checkActivation(`Dense "${name}"`, layer.activation);
   const kernel = ctx.param(layer, 'kernel', 'same');
   const bias = layer.useBias ? ctx.param(layer, 'bias', 'same') : null;
   let x!: Sym;
@@ -31,7 +31,7 @@ export function lowerDense(ctx: LoweringContext, layer: Dense): LayerLowering {
     },
     head: () => ({ activation, preActivation: z, output: y }),
     backward(dy, needInputGrad, wrt) {
-      const dz = wrt === 'preactivation' ? dy : emitActivationGrad(b, activation, y.name, dy, name);
+      const dz = wrt === 'preactivation' ? dy : emitActivationGrad(b, activation, { y: y.name, z: z.name }, dy, name);
       ctx.grad(`${name}/kernel`, b.op('Gemm', [x.name, dz], `${name}/dkernel`, [attr.int('transA', 1)]));
       if (bias !== null) ctx.grad(`${name}/bias`, b.op('ReduceSum', [dz, b.int64('axes', [0])], `${name}/dbias`, [attr.int('keepdims', 0)]));
       if (!needInputGrad) return null;

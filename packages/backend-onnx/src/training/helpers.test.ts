@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { windowCounts } from './grad-average-pooling2d.js';
+import { bilinearWeights } from './grad-up-sampling2d.js';
 import { oneHotWindowKernel } from './grad-conv2d.js';
 import { toGraphLayout, toKerasLayout } from './layout.js';
 import { tfPads } from './lowering.js';
@@ -33,13 +34,33 @@ describe('windowCounts: pixels inside each average-pool window (padding excluded
   });
 });
 
+describe("bilinearWeights: TensorFlow's half-pixel bilinear resize per axis, edges clamped", () => {
+  it.each([
+    // 2 -> 4: samples at -0.25, 0.25, 0.75, 1.25 (the outer two clamp to the edge rows).
+    { in: 2, out: 4, want: [1, 0, 0.75, 0.25, 0.25, 0.75, 0, 1] },
+    // 3 -> 6: samples at -0.25, 0.25, 0.75, 1.25, 1.75, 2.25.
+    { in: 3, out: 6, want: [1, 0, 0, 0.75, 0.25, 0, 0.25, 0.75, 0, 0, 0.75, 0.25, 0, 0.25, 0.75, 0, 0, 1] },
+    // 1 -> 3: every output is the one input.
+    { in: 1, out: 3, want: [1, 1, 1] },
+  ])('$in -> $out', ({ in: n, out, want }) => {
+    expect(Array.from(bilinearWeights(n, out))).toEqual(want);
+  });
+});
+
 describe('weight layouts', () => {
   it('a conv kernel goes HWIO -> OIHW and back unchanged', () => {
     const hwio = Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i);
     const oihw = toGraphLayout(hwio, [2, 3, 4, 5], 'hwio-to-oihw');
     // OIHW[o=1, i=2, h=1, w=0] = HWIO[h=1, w=0, i=2, o=1]
     expect(oihw[((1 * 4 + 2) * 2 + 1) * 3 + 0]).toBe(hwio[((1 * 3 + 0) * 4 + 2) * 5 + 1]);
-    expect(Array.from(toKerasLayout(oihw, [5, 4, 2, 3], 'hwio-to-oihw'))).toEqual(Array.from(hwio));
+    expect(Array.from(toKerasLayout(oihw, [2, 3, 4, 5], 'hwio-to-oihw'))).toEqual(Array.from(hwio));
+  });
+  it('a depthwise kernel [kh, kw, C, M] goes to [C*M, 1, kh, kw] (output channel c*M + m) and back unchanged', () => {
+    const hwcm = Float32Array.from({ length: 2 * 3 * 4 * 2 }, (_, i) => i);
+    const graph = toGraphLayout(hwcm, [2, 3, 4, 2], 'depthwise');
+    // graph[c=3, m=1, h=1, w=2] = keras[h=1, w=2, c=3, m=1]
+    expect(graph[((3 * 2 + 1) * 2 + 1) * 3 + 2]).toBe(hwcm[((1 * 3 + 2) * 4 + 3) * 2 + 1]);
+    expect(Array.from(toKerasLayout(graph, [2, 3, 4, 2], 'depthwise'))).toEqual(Array.from(hwcm));
   });
 });
 

@@ -1,12 +1,37 @@
 import { permute } from '@cnnkit/onnx-proto';
-import type { ParamLayout } from './lowering.js';
+import { graphShapeOf, type ParamLayout } from './lowering.js';
 
-/** A Keras-ordered weight in the graph's order (conv kernels HWIO → OIHW). */
+/** A Keras-ordered weight in the graph's order (conv kernels HWIO → OIHW; depthwise `[kh, kw, C, M]` → `[C*M, 1, kh, kw]`). */
 export function toGraphLayout(values: ArrayLike<number>, kerasShape: readonly number[], layout: ParamLayout): Float32Array {
-  return layout === 'hwio-to-oihw' ? permute(values, kerasShape, [3, 2, 0, 1]).values : Float32Array.from(values);
+  switch (layout) {
+    case 'same':
+      return Float32Array.from(values);
+    case 'hwio-to-oihw':
+      return permute(values, kerasShape, [3, 2, 0, 1]).values;
+    case 'depthwise':
+      // [kh, kw, C, M] → [C, M, kh, kw], which is [C*M, 1, kh, kw] in memory.
+      return permute(values, kerasShape, [2, 3, 0, 1]).values;
+    default: {
+      const never: never = layout;
+      throw new RangeError(`toGraphLayout: unknown layout ${String(never)}`);
+    }
+  }
 }
 
-/** A graph-ordered weight back in Keras's order (OIHW → HWIO). */
-export function toKerasLayout(values: ArrayLike<number>, graphShape: readonly number[], layout: ParamLayout): Float32Array {
-  return layout === 'hwio-to-oihw' ? permute(values, graphShape, [2, 3, 1, 0]).values : Float32Array.from(values);
+/** A graph-ordered weight back in Keras's order; `kerasShape` is the weight's Keras shape. */
+export function toKerasLayout(values: ArrayLike<number>, kerasShape: readonly number[], layout: ParamLayout): Float32Array {
+  switch (layout) {
+    case 'same':
+      return Float32Array.from(values);
+    case 'hwio-to-oihw':
+      return permute(values, graphShapeOf(kerasShape, layout), [2, 3, 1, 0]).values;
+    case 'depthwise': {
+      const [kh, kw, c, m] = kerasShape;
+      return permute(values, [c, m, kh, kw], [2, 3, 0, 1]).values;
+    }
+    default: {
+      const never: never = layout;
+      throw new RangeError(`toKerasLayout: unknown layout ${String(never)}`);
+    }
+  }
 }

@@ -15,8 +15,30 @@ export interface Sym {
   readonly layout: Layout;
 }
 
-/** How a weight is stored in the graph compared with Keras. */
-export type ParamLayout = 'same' | 'hwio-to-oihw';
+/**
+ * How a weight is stored in the graph compared with Keras: `hwio-to-oihw` moves the
+ * two last axes of a conv kernel first (`[kh, kw, a, b]` → `[b, a, kh, kw]`: Conv's
+ * OIHW from Conv2D's HWIO, ConvTranspose's `[in, out, kh, kw]` from Conv2DTranspose's
+ * `[kh, kw, out, in]`); `depthwise` makes a depthwise kernel `[kh, kw, C, M]` the
+ * grouped Conv's `[C*M, 1, kh, kw]` (output channel `c*M + m`, as TensorFlow orders them).
+ */
+export type ParamLayout = 'same' | 'hwio-to-oihw' | 'depthwise';
+
+/** The graph shape of a weight of Keras shape `kerasShape`. */
+export function graphShapeOf(kerasShape: readonly number[], layout: ParamLayout): number[] {
+  switch (layout) {
+    case 'same':
+      return [...kerasShape];
+    case 'hwio-to-oihw':
+      return [kerasShape[3], kerasShape[2], kerasShape[0], kerasShape[1]];
+    case 'depthwise':
+      return [kerasShape[2] * kerasShape[3], 1, kerasShape[0], kerasShape[1]];
+    default: {
+      const never: never = layout;
+      throw new RangeError(`graphShapeOf: unknown layout ${String(never)}`);
+    }
+  }
+}
 
 /** A weight the graph reads as an input (and, when trainable, writes updated as an output). */
 export interface ParamSpec {
@@ -73,6 +95,19 @@ export interface LayerLowering {
    * NCHW before the layer and its gradient back after.
    */
   readonly acceptsBlocked?: (x: Sym) => boolean;
+}
+
+/**
+ * A layer of several inputs (Add, Concatenate). `merge` tells it apart from a
+ * single-input `LayerLowering`.
+ */
+export interface MergeLowering {
+  readonly merge: true;
+  forward(xs: readonly Sym[]): Sym;
+  /** Emits the backward; one gradient per input, null where `needInputGrad` is false. */
+  backward(dy: string, needInputGrad: readonly boolean[]): (string | null)[];
+  /** Whether the layer takes these inputs as they are, blocked ones included; otherwise every blocked input gets an NCHW copy. */
+  readonly acceptsBlocked?: (xs: readonly Sym[]) => boolean;
 }
 
 export function count(shape: readonly number[]): number {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Conv2D, Dense, Dropout, Flatten, GlobalMaxPooling2D, loadModel, Rmsprop, saveModel, seedCnn, Sequential, Sgd } from '@cnnkit/layers';
+import { Conv2D, Dense, Dropout, Flatten, Input, LAYER_CLASS_NAMES, Layer, loadModel, Model, Rmsprop, saveModel, seedCnn, Sequential, Sgd, type Shape } from '@cnnkit/layers';
 import { CnnkitError, tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasm, values } from './test-utils/parity.js';
@@ -10,6 +10,31 @@ import { ortTrainingSupport } from './capability.js';
 import { createOrtTrainer } from './ort-trainer.js';
 
 beforeAll(useWasm);
+
+/** A layer class the layers package does not have (as a plugin's registerLayerClass adds one). */
+class Negate extends Layer {
+  readonly className = 'Negate';
+
+  constructor() {
+    super({});
+  }
+
+  override get defaultName(): string {
+    return 'negate';
+  }
+
+  computeOutputShape(shapes: readonly Shape[]): Shape {
+    return shapes[0];
+  }
+
+  call([x]: readonly tf.Tensor[]): tf.Tensor {
+    return tf.neg(x);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return this.baseConfig();
+  }
+}
 
 function data(n: number, size: number): { x: tf.Tensor; y: tf.Tensor } {
   return {
@@ -77,8 +102,8 @@ describe('OrtTrainer with fit', () => {
     y.dispose();
   });
 
-  it('a layer it cannot compile is named, with the supported list', () => {
-    const model = new Sequential({ inputShape: [8, 8, 3], layers: [new Conv2D({ filters: 2, kernelSize: 3 }), new GlobalMaxPooling2D({ name: 'gmp' }), new Dense({ units: 1, activation: 'sigmoid' })] });
+  it('a layer it cannot compile (a class added by a user or a plugin) is named, with the supported list', () => {
+    const model = new Sequential({ inputShape: [8, 8, 3], layers: [new Conv2D({ filters: 2, kernelSize: 3 }), new Negate(), new Flatten(), new Dense({ units: 1, activation: 'sigmoid' })] });
     let error: unknown;
     try {
       compileTrainingGraph(model, { loss: 'binary_crossentropy', optimizer: 'sgd', batchSize: 2 });
@@ -86,14 +111,25 @@ describe('OrtTrainer with fit', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(CnnkitError);
-    expect((error as Error).message).toMatch(/layer "gmp" \(GlobalMaxPooling2D\) cannot be compiled.*supported: InputLayer, Rescaling, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Dense, Flatten, Dropout, BatchNormalization/);
+    expect((error as Error).message).toMatch(
+      /layer "negate" \(Negate\) cannot be compiled.*supported: InputLayer, Rescaling, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Dense, Flatten, Dropout, BatchNormalization, UpSampling2D, Conv2DTranspose, SeparableConv2D, Activation, Add, Concatenate/,
+    );
+    model.dispose();
+  });
+
+  it('a model with two outputs is refused, saying what the engine takes', () => {
+    const input = Input({ shape: [4, 4, 1] });
+    const flat = new Flatten().apply(input);
+    const model = new Model({ inputs: input, outputs: [new Dense({ units: 1, activation: 'sigmoid' }).apply(flat), new Dense({ units: 1, activation: 'sigmoid' }).apply(flat)] });
+    expect(() => compileTrainingGraph(model, { loss: 'binary_crossentropy', optimizer: 'sgd', batchSize: 2 })).toThrow(/has 1 input\(s\) and 2 output\(s\); the ORT training engine supports one input and one output/);
     model.dispose();
   });
 
   it('reports training support for the onnx plugin', () => {
     const s = ortTrainingSupport();
     expect(s.training).toBe(true);
-    expect(s.layers).toContain('BatchNormalization');
+    // Every built-in layer class of the layers package.
+    expect([...s.layers].sort()).toEqual([...LAYER_CLASS_NAMES].sort());
     expect(s.optimizers).toEqual(['SGD', 'RMSprop', 'Adam', 'AdamW']);
   });
 });

@@ -127,11 +127,11 @@ export class OrtTrainer implements TrainingEngine {
   end(): void {
     if (!this.#loaded) return;
     const graph = this.#layout();
-    const weights = new Map(graph.params.map((p) => [p.path, tf.tensor(toKerasLayout(this.#weights.get(p.path)!, p.graphShape, p.layout), [...p.kerasShape])] as const));
+    const weights = new Map(graph.params.map((p) => [p.path, tf.tensor(toKerasLayout(this.#weights.get(p.path)!, p.kerasShape, p.layout), [...p.kerasShape])] as const));
     const slots = new Map(
       graph.slots.map((s) => {
         const p = graph.params.find((q) => q.path === s.path)!;
-        return [`${s.path}/${s.slot}`, tf.tensor(toKerasLayout(this.#slots.get(`${s.path}/${s.slot}`)!, p.graphShape, p.layout), [...p.kerasShape])] as const;
+        return [`${s.path}/${s.slot}`, tf.tensor(toKerasLayout(this.#slots.get(`${s.path}/${s.slot}`)!, p.kerasShape, p.layout), [...p.kerasShape])] as const;
       }),
     );
     try {
@@ -192,7 +192,7 @@ export class OrtTrainer implements TrainingEngine {
   weights(): Map<string, Float32Array> {
     if (!this.#loaded) this.begin();
     const graph = this.#layout();
-    return new Map(graph.params.map((p) => [p.path, toKerasLayout(this.#weights.get(p.path)!, p.graphShape, p.layout)]));
+    return new Map(graph.params.map((p) => [p.path, toKerasLayout(this.#weights.get(p.path)!, p.kerasShape, p.layout)]));
   }
 
   /** Releases the sessions. */

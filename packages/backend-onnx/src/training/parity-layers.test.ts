@@ -16,7 +16,7 @@ import {
 } from '@cnnkit/layers';
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareSteps, useWasm, values } from './test-utils/parity.js';
+import { compareSteps, integerKernels, useWasm, values } from './test-utils/parity.js';
 
 beforeAll(useWasm);
 
@@ -191,18 +191,6 @@ function build(c: Case): () => Model {
     for (const l of c.layers()) m.add(l);
     return m;
   };
-}
-
-/** Replaces every kernel with small integers times `scale` (conv outputs of half-integer inputs then tie). */
-function integerKernels(m: Model, scale = 1): void {
-  const w = m.getWeights();
-  const next = new Map<string, tf.Tensor>();
-  let seed = 3;
-  for (const [path, t] of w) {
-    next.set(path, path.endsWith('/kernel') ? tf.tensor(Float32Array.from(values(t.size, seed++), (v) => Math.round(v * 2) * scale), t.shape) : t);
-  }
-  m.setWeights(next);
-  for (const t of [...w.values(), ...next.values()]) t.dispose();
 }
 
 const RUNS = [

@@ -1,6 +1,10 @@
 import type { LayerClassName } from '@cnnkit/layers';
 
-/** Layer classes the ORT training engine compiles. */
+/**
+ * Layer classes the ORT training engine compiles: every built-in class of the layers
+ * package (`LAYER_CLASS_NAMES`). Classes added with `registerLayerClass`
+ * (augmentation layers) are not.
+ */
 export const ORT_TRAINABLE_LAYERS = [
   'InputLayer',
   'Rescaling',
@@ -8,8 +12,15 @@ export const ORT_TRAINABLE_LAYERS = [
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
   'Dense',
   'Flatten',
   'Dropout',
   'BatchNormalization',
+  'UpSampling2D',
+  'Conv2DTranspose',
+  'SeparableConv2D',
+  'Activation',
+  'Add',
+  'Concatenate',
 ] as const satisfies readonly LayerClassName[];

@@ -19,6 +19,22 @@ export function values(count: number, seed = 1, ties = false): Float32Array {
   });
 }
 
+/**
+ * Replaces every kernel (`kernel`, `depthwise_kernel`, `pointwise_kernel`) with small
+ * integers times `scale`: convolutions of half-integer inputs then give tied outputs,
+ * so pooling layers see ties after them too.
+ */
+export function integerKernels(m: Model, scale = 1): void {
+  const w = m.getWeights();
+  const next = new Map<string, tf.Tensor>();
+  let seed = 3;
+  for (const [path, t] of w) {
+    next.set(path, /kernel$/.test(path) ? tf.tensor(Float32Array.from(values(t.size, seed++), (v) => Math.round(v * 2) * scale), t.shape) : t);
+  }
+  m.setWeights(next);
+  for (const t of [...w.values(), ...next.values()]) t.dispose();
+}
+
 export interface ParityResult {
   wasmLosses: number[];
   ortLosses: number[];
@@ -27,6 +43,8 @@ export interface ParityResult {
   worst: string;
   /** Largest |Δw| on wasm (so a test can check the step moved the weights at all). */
   maxUpdate: number;
+  /** The largest difference per weight path and per optimizer slot (`slot <path>/<slot>`). */
+  diffs: Map<string, number>;
 }
 
 /**
@@ -61,12 +79,14 @@ export async function compareSteps(
   let maxWeightDiff = 0;
   let maxUpdate = 0;
   let worst = '';
+  const diffs = new Map<string, number>();
   for (const [path, t] of a) {
     const va = t.dataSync();
     const vb = b.get(path)!.dataSync();
     const v0 = start.get(path)!.dataSync();
     for (let i = 0; i < va.length; i++) {
       const d = Math.abs(va[i] - vb[i]) / (options.relative ? Math.max(1, Math.abs(va[i])) : 1);
+      diffs.set(path, Math.max(diffs.get(path) ?? 0, d));
       if (d > maxWeightDiff) {
         maxWeightDiff = d;
         worst = `${path}[${i}]: wasm ${va[i]}, ort ${vb[i]}`;
@@ -86,6 +106,7 @@ export async function compareSteps(
     const vb = sb.slots.get(key)!.dataSync();
     for (let i = 0; i < va.length; i++) {
       const d = Math.abs(va[i] - vb[i]) / (options.relative ? Math.max(1, Math.abs(va[i])) : 1);
+      diffs.set(`slot ${key}`, Math.max(diffs.get(`slot ${key}`) ?? 0, d));
       if (d > maxWeightDiff) {
         maxWeightDiff = d;
         worst = `slot ${key}[${i}]: wasm ${va[i]}, ort ${vb[i]}`;
@@ -95,5 +116,5 @@ export async function compareSteps(
   for (const t of [...a.values(), ...b.values(), ...start.values(), ...sa.slots.values(), ...sb.slots.values()]) t.dispose();
   ref.dispose();
   ort.dispose();
-  return { wasmLosses, ortLosses, maxWeightDiff, worst, maxUpdate };
+  return { wasmLosses, ortLosses, maxWeightDiff, worst, maxUpdate, diffs };
 }
