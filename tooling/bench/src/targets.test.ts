@@ -23,3 +23,20 @@ describe('checkTargets: the GPU ratios', () => {
     expect(checks.filter((c) => c.name.startsWith('webgpu'))).toEqual([]);
   });
 });
+
+describe('checkTargets: an engine against its own inference', () => {
+  it('the step-per-image ratios: ORT 163 train / 1049 infer = 0.155 (a step is 6.4x inference, over 5x: missed); wasm 20 / 70 = 0.286 (3.5x: met)', () => {
+    const checks = checkTargets([
+      row('cnnkit-onnx', 128, 163),
+      row('cnnkit-onnx', 128, 1049, { task: 'infer' }),
+      row('cnnkit-wasm', 128, 20),
+      row('cnnkit-wasm', 128, 70, { task: 'infer' }),
+    ]);
+    const ort = checks.find((c) => c.name.startsWith('ORT training / ORT inference'))!;
+    expect(ort).toMatchObject({ size: 128, target: 0.2, met: false, against: 'cnnkit-onnx' });
+    expect(ort.ratio).toBeCloseTo(163 / 1049, 12);
+    const wasm = checks.find((c) => c.name.startsWith('wasm training / wasm inference'))!;
+    expect(wasm).toMatchObject({ size: 128, target: 0.25, met: true });
+    expect(wasm.ratio).toBeCloseTo(20 / 70, 12);
+  });
+});

@@ -19,6 +19,11 @@ export const TARGETS: readonly TargetSpec[] = [
   // The pipeline must keep up with the fastest wasm trainer, the data-parallel one.
   { name: 'data pipeline / wasm training (2 instances) consumption', numerator: { engine: 'sharp-decode', task: 'decode' }, denominator: { engine: 'cnnkit-wasm-2-instances', task: 'train' }, size: 300, target: 3 },
   { name: 'ORT training / PyTorch training', numerator: { engine: 'cnnkit-onnx', task: 'train' }, denominator: { engine: 'pytorch', task: 'train' }, size: null, target: 1.5 },
+  // A training step costs ~3x a forward pass in FLOPs (PyTorch's takes 2.4-3.4x its inference
+  // here): an engine's own training rate over its own inference rate shows how far its backward
+  // pass falls behind its forward one. ">= 0.2" is "a step per image <= 5x inference".
+  { name: 'ORT training / ORT inference (step per image <= 5x inference)', numerator: { engine: 'cnnkit-onnx', task: 'train' }, denominator: { engine: 'cnnkit-onnx', task: 'infer' }, size: null, target: 0.2 },
+  { name: 'wasm training / wasm inference (step per image <= 4x inference)', numerator: { engine: 'cnnkit-wasm', task: 'train' }, denominator: { engine: 'cnnkit-wasm', task: 'infer' }, size: null, target: 0.25 },
   // On one GPU, fp32 both: the Keras tutorial's size and batch.
   { name: 'webgpu training / PyTorch CUDA training', numerator: { engine: 'cnnkit-webgpu', task: 'train' }, denominator: { engine: 'pytorch-cuda', task: 'train' }, size: 180, target: 0.5 },
   // A GPU must pay for itself against whatever cnnkit trains fastest on the same machine's CPU.
