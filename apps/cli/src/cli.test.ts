@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ describe('cnnkit backends', () => {
     expect(byName.cuda).toMatchObject({ available: false, device: 'gpu', training: true });
     expect(byName.cuda.reason).toContain('npm install @tensorflow/tfjs-node-gpu');
     // onnx: onnxruntime-node runs exported files and the ORT training engine, and reports its own version.
-    expect(byName.onnx).toMatchObject({ available: true, reason: null, device: 'cpu', training: true, threads: 1, version: '1.30.0' });
+    expect(byName.onnx).toMatchObject({ available: true, reason: null, device: 'cpu', training: true, threads: 1, version: (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version });
     expect(Object.keys(byName.cpu).sort()).toEqual(['available', 'device', 'name', 'reason', 'threads', 'training', 'version']);
   });
 

@@ -1,8 +1,9 @@
+import type { Model } from '@cnnkit/layers';
 import { BackendUnavailableError, type Availability, type BackendPlugin } from '@cnnkit/tensor-core';
 
 export const ONNXRUNTIME_NODE = 'onnxruntime-node';
 
-const FIX = `Reinstall it with "npm install ${ONNXRUNTIME_NODE}@1.30.0" (it ships native binaries for linux/macOS/windows x64 and arm64), or choose --backend wasm.`;
+const FIX = `Reinstall it with "npm install ${ONNXRUNTIME_NODE}@^1.30.0" (it ships native binaries for linux/macOS/windows x64 and arm64), or choose --backend wasm.`;
 
 /** Just the part of onnxruntime-node this plugin reads. */
 interface OrtModule {
@@ -54,6 +55,11 @@ export function onnxBackend(options: OnnxBackendOptions = {}): BackendPlugin {
     activate: async () => {
       const availability = await tryLoad();
       if (!availability.available) throw new BackendUnavailableError('onnx', availability.reason, availability.fix);
+    },
+    // The engine and its check load on call: an inference-only install has no @cnnkit/layers.
+    trainingEngine: {
+      unsupported: async (model) => (await import('./training/entry.js')).ortTrainingUnsupported(model as Model),
+      create: async (model) => (await import('./training/entry.js')).createOrtTrainer(model as Model),
     },
   };
 }

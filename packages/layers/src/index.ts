@@ -35,6 +35,13 @@ export { AdamW, type AdamWArgs } from './optimizers/adamw.js';
 export { createOptimizer, type OptimizerSpec } from './optimizers/create-optimizer.js';
 export { nonFiniteWeight, trainStep, type Batch, type CompileArgs, type DataSource, type EvaluateOptions, type FitOptions } from './training/trainer.js';
 export type { EngineStepResult, TrainingEngine } from './training/training-engine.js';
+export {
+  ENGINE_KINDS,
+  chooseTrainingEngine,
+  type ChooseTrainingEngineOptions,
+  type ChosenTrainingEngine,
+  type EngineKind,
+} from './training/choose-training-engine.js';
 export type { BackupOptions, EpochProgress } from './training/epoch-progress.js';
 export {
   DataParallelTrainer,

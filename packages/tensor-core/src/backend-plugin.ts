@@ -51,6 +51,19 @@ export interface WorkerPluginSource {
   readonly options?: unknown;
 }
 
+/**
+ * A training engine a backend brings, which runs whole training steps itself (the onnx
+ * backend's ORT graph) while `fit` keeps its loop. `@cnnkit/layers`' `chooseTrainingEngine`
+ * asks it; tensor-core knows no models, so the model and the engine are the layers
+ * package's `Model` and `TrainingEngine`, typed (and checked) there.
+ */
+export interface TrainingEngineProvider {
+  /** Why this engine cannot train `model` (a layer, optimizer or loss it lacks), or null when it can. */
+  unsupported(model: unknown): Promise<string | null>;
+  /** The engine for `model` (compiled); `fit({ engine })` runs its steps through it. */
+  create(model: unknown): Promise<unknown>;
+}
+
 export interface BackendPlugin {
   readonly name: BackendName;
   /** The npm package that provides the plugin, for install hints. */
@@ -73,6 +86,11 @@ export interface BackendPlugin {
    * shared device (cuda) or their own threading (onnx).
    */
   readonly worker?: WorkerPluginSource;
+  /**
+   * Present when the backend trains through an engine of its own instead of tfjs kernels
+   * (onnx: one ONNX graph per step). A tfjs backend runs the data pipeline beside it.
+   */
+  readonly trainingEngine?: TrainingEngineProvider;
 }
 
 /** Turns a backend name into its human description; exhaustive on purpose. */

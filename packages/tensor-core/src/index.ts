@@ -8,6 +8,7 @@ export {
   type BackendName,
   type BackendPlugin,
   type Task,
+  type TrainingEngineProvider,
   type WorkerPluginSource,
 } from './backend-plugin.js';
 export { BackendRegistry, defaultRegistry } from './registry.js';

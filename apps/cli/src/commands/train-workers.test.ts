@@ -21,7 +21,7 @@ describe('cnnkit train --workers (data-parallel wasm)', () => {
       const r = await cnnkit(['train', data, '--out', run, '--backend', 'wasm', '--workers', workers, '--epochs', '2', ...flags]);
       expect(r.code, r.stderr).toBe(0);
       if (workers === '2') {
-        expect(r.stderr).toMatch(/train: backend wasm x2 \(data-parallel worker threads\)/);
+        expect(r.stderr).toMatch(/train: engine data-parallel wasm x2 \(worker threads\)/);
         expect(r.stdout).toMatch(/trained 2 epochs on wasm x2 \(data-parallel\)/);
       } else {
         expect(r.stderr).not.toMatch(/data-parallel/);

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { augmentation, parseAugmentSpec, type Augmentation } from '@cnnkit/augment';
 import { imageDatasetFromDirectory, type ImageDataset, type CacheOption } from '@cnnkit/data';
 import {
-  createDataParallelTrainer,
-  defaultWorkerCount,
+  chooseTrainingEngine,
+  type ChosenTrainingEngine,
   type EpochProgress,
   modelFromJson,
   saveCheckpoint,
@@ -14,9 +14,7 @@ import {
   type Logs,
   type Model,
   type OptimizerName,
-  type TrainingEngine,
 } from '@cnnkit/layers';
-import { createOrtTrainer } from '@cnnkit/backend-onnx/training';
 import { CnnkitError, createRng, tf, type BackendName } from '@cnnkit/tensor-core';
 import { writeFileAtomic } from '../atomic.js';
 import { cliRegistry } from '../backend-registry.js';
@@ -320,12 +318,10 @@ async function trainLocked(
   }
   await removeLeftovers(run);
   const rerun = `then run: cnnkit train ${shellWord(data)} --out ${shellWord(run)} --resume`;
-  // The ONNX Runtime engine runs the training steps; tfjs (wasm) still runs
-  // validation, metrics and the saved model, which must load anywhere.
-  const onOrt = options.backend === 'onnx';
-  const backend: BackendName = onOrt ? (await useBackend('wasm', 'train'), 'onnx') : await useBackend(options.backend as Exclude<FitBackend, 'onnx'>, 'train');
-  const workers = await workerCount(backend, options.workers);
-  log(`train: backend ${backend}${workers > 1 ? ` x${workers} (data-parallel worker threads)` : ''}, ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
+  // The model is built (or loaded) on the tfjs backend its engine will most likely use;
+  // chooseTrainingEngine below makes the choice, from the model, and may switch it.
+  await useBackend(options.backend === 'onnx' ? 'wasm' : options.backend, 'train');
+  log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
 
   const classNames = classes.map((c) => c.className);
   let model: Model;
@@ -347,7 +343,24 @@ async function trainLocked(
     model.compile({ optimizer: { className: OPTIMIZERS[config.optimizer], config: { learningRate: config.lr } }, loss: lossFor(model, classNames).loss, metrics: ['accuracy'] });
     if (options.resume) log(`train: "${run}" has no complete checkpoint yet; starting from epoch 1`);
   }
+  let chosen: ChosenTrainingEngine | undefined;
   try {
+    try {
+      chosen = await chooseTrainingEngine(model, { backend: options.backend, registry: cliRegistry(), workers: options.workers });
+    } catch (error) {
+      if (error instanceof CnnkitError && (error.code === 'UNSUPPORTED_MODEL' || error.code === 'INVALID_ARGUMENT')) {
+        // The library's words for the options, in the CLI's flags.
+        const message = error.message
+          .replace(/^chooseTrainingEngine: /, '')
+          .replace(/^(\d+) workers need /, '--workers $1 needs ')
+          .replace('drop the worker count or use wasm', 'drop --workers or use --backend wasm')
+          .replace('use backend wasm, or auto,', 'use --backend wasm, or --backend auto,');
+        throw new UserError(`train: ${message}`);
+      }
+      throw error;
+    }
+    const { backend, workers } = chosen;
+    log(`train: engine ${chosen.reason}`);
     await checkRoomForRun(run, { model, optimizer: OPTIMIZERS[config.optimizer], existing: await listCheckpoints(run), operation: 'train', next: `then run the command again${options.resume ? '' : ' (with --resume once a checkpoint exists)'}` });
     const { labelMode } = lossFor(model, classNames);
     const totalImages = classes.reduce((n, c) => n + c.images, 0);
@@ -374,18 +387,9 @@ async function trainLocked(
     const pipeline = aug.length === 0 ? null : augmentation(aug, { seed: config.seed });
     const writer = new RunCheckpoint(run, history, metadata, config, rerun);
     if (initialEpoch < config.epochs) {
-      let engine: TrainingEngine | undefined;
-      let release = async () => {};
-      if (onOrt) {
-        engine = await createOrtTrainer(model);
-      } else if (workers > 1) {
-        const trainer = await createDataParallelTrainer(model, undefined, { backend: cliRegistry().get(backend)!, workers });
-        engine = trainer;
-        release = () => trainer.dispose();
-      }
       try {
         await model.fit(trainingBatches(train, pipeline, config.seed), {
-          engine,
+          engine: chosen.engine,
           epochs: config.epochs,
           initialEpoch,
           validationData: val === null ? undefined : labelled(val),
@@ -410,8 +414,6 @@ async function trainLocked(
         const weight = error instanceof CnnkitError && error.code === 'NAN_LOSS' ? /weight (\S+) became (\S+) at epoch (\d+) \(the loss was ([^)]+)\)/.exec(error.message) : null;
         if (weight !== null) throw divergedError(`weight ${weight[1]} became ${weight[2]} (the loss was ${weight[4]})`, Number(weight[3]), config, run);
         throw error;
-      } finally {
-        await release();
       }
     }
     const final = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
@@ -424,6 +426,7 @@ async function trainLocked(
       files: { model: paths.model, checkpoints: paths.checkpoints, history: paths.history, curves: paths.curves },
     };
   } finally {
+    await chosen?.dispose();
     model.dispose();
   }
 }
@@ -432,21 +435,6 @@ async function trainLocked(
 function backupOptions(every: SaveEvery | undefined, save: (p: EpochProgress) => Promise<void>) {
   if (every === undefined || 'never' in every) return { save }; // still the checkpoint of a Ctrl-C
   return 'steps' in every ? { everySteps: every.steps, save } : { everyMs: every.ms, save };
-}
-
-/**
- * How many backend instances train: `--workers` if given, else the cores (at most 8)
- * on backends that run in worker threads (wasm, cpu); 1 on the others.
- */
-async function workerCount(backend: BackendName, requested: number | undefined): Promise<number> {
-  const parallel = cliRegistry().get(backend)?.worker !== undefined;
-  if (!parallel) {
-    if (requested !== undefined && requested > 1) {
-      throw new UserError(`train: --workers ${requested} needs a backend that runs in worker threads (wasm or cpu); ${backend} ${backend === 'onnx' ? "uses onnxruntime's own threads" : 'runs one instance'}; drop --workers or use --backend wasm`);
-    }
-    return 1;
-  }
-  return requested ?? (await defaultWorkerCount());
 }
 
 /** Closing lines of `train`. */

@@ -37,9 +37,10 @@ export interface KillLoopResult {
  * model loads, the history has one entry per epoch, and weights and history are
  * bit-identical to an uninterrupted run.
  */
-export async function killLoop(options: { data: string; dir: string; tries: number; seed: number; maxDelayMs: number; epochs: number }): Promise<KillLoopResult> {
+export async function killLoop(options: { data: string; dir: string; tries: number; seed: number; maxDelayMs: number; epochs: number; backend?: string }): Promise<KillLoopResult> {
   const { data, dir, epochs } = options;
-  const flags = (run: string) => ['train', data, '--out', run, '--image-size', '16', '--batch-size', '4', '--epochs', String(epochs), '--seed', '9', '--augment', 'flip', '--save-every', '2', '--workers', '1'];
+  const engine = options.backend === undefined ? ['--workers', '1'] : ['--backend', options.backend];
+  const flags = (run: string) => ['train', data, '--out', run, '--image-size', '16', '--batch-size', '4', '--epochs', String(epochs), '--seed', '9', '--augment', 'flip', '--save-every', '2', ...engine];
   const straight = join(dir, 'straight');
   const started = performance.now();
   const u = await cnnkit(flags(straight));

@@ -41,3 +41,27 @@ export async function benchOrtTraining(options: BenchOrtTrainingOptions = {}): P
   const bench = await import('./bench-ort-training.js');
   return bench.benchOrtTraining(options);
 }
+
+/**
+ * Why the ORT engine cannot train `model` as compiled (a layer, activation, optimizer,
+ * loss or graph shape it lacks, in the engine's own words), or null when it can: the
+ * check compiles the training graph for one image, which names exactly what is missing.
+ *
+ * @example
+ * ```ts
+ * const why = await ortTrainingUnsupported(model); // null: createOrtTrainer(model) will train it
+ * ```
+ */
+export async function ortTrainingUnsupported(model: Model): Promise<string | null> {
+  const [{ compileTrainingGraph }, { CnnkitError }] = await Promise.all([import('./compile-training-graph.js'), import('@cnnkit/tensor-core')]);
+  const c = model.compiled;
+  if (c === null) return `model "${model.name}" is not compiled`;
+  try {
+    compileTrainingGraph(model, { loss: c.loss, optimizer: c.optimizer, batchSize: 1, nchwcBlock: null });
+    return null;
+  } catch (error) {
+    if (error instanceof CnnkitError && error.code.startsWith('UNSUPPORTED')) return error.message;
+    throw error;
+  }
+}
+
