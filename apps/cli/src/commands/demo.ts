@@ -94,7 +94,9 @@ export async function demoCommand(options: DemoOptions): Promise<DemoResult> {
   const train = await trainCommand(data, { ...config, out: run, backend: options.backend, resume: false, explicit: new Set(), progress: options.progress, log });
 
   step(5, 'evaluate on the validation images training held out');
-  const evaluation = await evaluateCommand(join(run, 'model'), data, { backend: train.backend, validationSplit: 0.2, seed: options.seed, batchSize: options.batchSize });
+  // An ORT-trained model is an ordinary saved model: evaluate, CAM and export run it on tfjs.
+  const tfjsBackend = train.backend === 'onnx' ? 'auto' : train.backend;
+  const evaluation = await evaluateCommand(join(run, 'model'), data, { backend: tfjsBackend, validationSplit: 0.2, seed: options.seed, batchSize: options.batchSize });
   log(formatEvaluate(evaluation));
   const confusion = join(run, 'confusion.png');
   await writeConfusionPng(confusion, evaluation);
@@ -102,11 +104,11 @@ export async function demoCommand(options: DemoOptions): Promise<DemoResult> {
   step(6, 'CAM: where the model looks, on a few validation pictures (Grad-CAM overlays)');
   // The first validation pictures of each class, so both classes are explained.
   const files = evaluationFiles(train, 2);
-  const cam = await camCommand(join(run, 'model'), files, { out: join(run, 'cam'), method: 'gradcam', backend: train.backend === 'onnx' ? 'auto' : train.backend });
+  const cam = await camCommand(join(run, 'model'), files, { out: join(run, 'cam'), method: 'gradcam', backend: tfjsBackend });
   log(formatCam(cam));
 
   step(7, 'export to ONNX and verify it against onnxruntime-node');
-  const onnx = await exportCommand(join(run, 'model'), { out: join(run, 'model.onnx'), opset: 17, backend: train.backend === 'onnx' ? 'auto' : train.backend });
+  const onnx = await exportCommand(join(run, 'model'), { out: join(run, 'model.onnx'), opset: 17, backend: tfjsBackend });
   log(formatExport(onnx));
 
   const made: [string, string][] = [
