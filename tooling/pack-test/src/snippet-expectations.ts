@@ -273,6 +273,18 @@ console.log(JSON.stringify(sameTypes));
       for (const a of accuracies) expect(a >= 0 && a <= 1, String(a)).toBe(true);
     },
   },
+  'packages/layers/README.md#Choosing the training engine (`chooseTrainingEngine`)': {
+    uses: ['train'],
+    check(run, ctx) {
+      const [reason, losses] = lines(run.stdout);
+      // This block registers wasm alone: auto passes ORT over (naming why) and trains on wasm, on the cores.
+      expect(reason).toMatch(/^(data-parallel wasm x\d+ \(worker threads\)|wasm, one instance on this thread): /);
+      expect(reason).toContain('ORT: the onnx backend (@cnnkit/backend-onnx) is not registered');
+      const values = numbersIn(losses);
+      expect(values).toHaveLength(ctx.sizes.epochs);
+      for (const v of values) expect(Number.isFinite(v) && v > 0).toBe(true);
+    },
+  },
   'packages/layers/README.md#Data-parallel training on worker threads (`createDataParallelTrainer`)': {
     uses: ['train'],
     // Exiting at all is part of the check: workers left running would keep node alive past the timeout.

@@ -46,7 +46,9 @@ async function decodePng(file: string): Promise<{ width: number; height: number 
 describe('cnnkit demo', () => {
   it('finishes and lists what it made', () => {
     expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stdout).toMatch(/cnnkit demo finished in \d+ s on wasm\./);
+    // auto: the ORT engine covers the tutorial CNN, so the demo trains there (wasm runs the rest).
+    expect(demo.stdout).toMatch(/cnnkit demo finished in \d+ s on onnx\./);
+    expect(demo.stderr).toMatch(/^train: engine ORT \(onnxruntime-node [\d.]+, wasm for the data\): covers every layer of the model/m);
     for (const label of ['samples grid', 'augmented copies', 'trained model', 'training curves', 'confusion matrix', 'CAM overlays', 'ONNX model (verified)']) {
       expect(demo.stdout).toContain(label);
     }

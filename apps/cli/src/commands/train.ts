@@ -321,7 +321,6 @@ async function trainLocked(
   // The model is built (or loaded) on the tfjs backend its engine will most likely use;
   // chooseTrainingEngine below makes the choice, from the model, and may switch it.
   await useBackend(options.backend === 'onnx' ? 'wasm' : options.backend, 'train');
-  log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
 
   const classNames = classes.map((c) => c.className);
   let model: Model;
@@ -361,6 +360,7 @@ async function trainLocked(
     }
     const { backend, workers } = chosen;
     log(`train: engine ${chosen.reason}`);
+    log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
     await checkRoomForRun(run, { model, optimizer: OPTIMIZERS[config.optimizer], existing: await listCheckpoints(run), operation: 'train', next: `then run the command again${options.resume ? '' : ' (with --resume once a checkpoint exists)'}` });
     const { labelMode } = lossFor(model, classNames);
     const totalImages = classes.reduce((n, c) => n + c.images, 0);
