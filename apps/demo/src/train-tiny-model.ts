@@ -100,7 +100,7 @@ export async function trainTinyModel(outDir: string, options: TinyModelOptions =
     const registry = new BackendRegistry().add(wasmBackend()).add(cpuBackend());
     const { plugin } = await selectBackend({ name: 'auto', task: 'train', registry, env: {} });
     // Both sets are decoded once and kept in memory: every epoch reads them again.
-    const common = { imageSize, labelMode: 'binary', seed, cache: 'memory' } as const;
+    const common = { imageSize, labelMode: 'binary', seed, cache: 'memory', logger: log } as const;
     const training = await imageDatasetFromDirectory(join(data, 'training'), { ...common, batchSize: 16 });
     const heldOut = await imageDatasetFromDirectory(join(data, 'held-out'), { ...common, batchSize: 100, shuffle: false, classNames: training.classNames });
     const model = tinyCnn(imageSize, seed);

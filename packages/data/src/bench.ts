@@ -79,7 +79,7 @@ export async function benchDataPipeline(options: BenchDataOptions = {}): Promise
       const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
       try {
         const t0 = performance.now();
-        const ds = await imageDatasetFromDirectory(dir, { imageSize, batchSize, seed: 1 });
+        const ds = await imageDatasetFromDirectory(dir, { imageSize, batchSize, seed: 1, logger: null });
         const t1 = performance.now();
         let n = 0;
         for await (const b of ds.arrays()) n += b.shape[0];
