@@ -1,5 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { loadCheckpoint, type EpochProgress, type Model, type TrainingState } from '@cnnkit/layers';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -74,13 +75,30 @@ export async function latestCheckpoint(
       return await loadCheckpoint(dir);
     } catch (error) {
       log(`resume: skipping incomplete checkpoint ${dir} (${(error as Error).message}); removing it`);
-      await rm(dir, { recursive: true, force: true });
+      await removeCheckpoint(dir);
     }
   }
   return null;
 }
 
+/**
+ * Deletes a checkpoint folder without ever leaving part of it under its name: it is
+ * renamed to a leftover name first (one atomic step), then removed. A kill during the
+ * removal leaves a hidden leftover, which the next train removes, instead of an empty or
+ * half-deleted epoch-NNN folder that looks like a checkpoint.
+ */
+export async function removeCheckpoint(dir: string): Promise<void> {
+  const doomed = join(dirname(dir), `.${basename(dir)}.partial-${process.pid}-${randomBytes(4).toString('hex')}.old`);
+  try {
+    await rename(dir, doomed);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await rm(doomed, { recursive: true, force: true });
+}
+
 /** Keeps the newest `keep` checkpoints (each is a complete resume point; older ones only take space). */
 export async function pruneCheckpoints(run: string, keep: number): Promise<void> {
-  for (const { dir } of (await listCheckpoints(run)).slice(keep)) await rm(dir, { recursive: true, force: true });
+  for (const { dir } of (await listCheckpoints(run)).slice(keep)) await removeCheckpoint(dir);
 }
