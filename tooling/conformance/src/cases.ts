@@ -46,6 +46,10 @@ function convCases(): ConformanceCase[] {
     { label: 'dilation 2, same', x: [2, 7, 6, 2], k: [3, 3, 2, 3], s: 1, d: 2, pad: 'same' },
     { label: 'dilation 2, valid', x: [2, 8, 7, 2], k: [3, 3, 2, 2], s: 1, d: 2, pad: 'valid' },
     { label: '1x1 kernel', x: [2, 4, 5, 3], k: [1, 1, 3, 4], s: 1, d: 1, pad: 'valid' },
+    // Stride past the kernel: TF's "same" total pad would be negative and is clamped to 0
+    // (tfjs-wasm/XNNPACK got these wrong: 6x6 pads neither axis, 7x6 one of them).
+    { label: 'stride 3 over a 2x2 kernel, same, 6x6 (no pad)', x: [2, 6, 6, 2], k: [2, 2, 2, 3], s: 3, d: 1, pad: 'same' },
+    { label: 'stride 3 over a 2x2 kernel, same, 7x6 (pad on one axis)', x: [2, 7, 6, 2], k: [2, 2, 2, 3], s: 3, d: 1, pad: 'same' },
   ];
   return configs.map((c) => ({
     name: `conv2d ${c.label}`,
@@ -61,6 +65,8 @@ function conv2dTransposeCases(): ConformanceCase[] {
     { label: 'stride 2, valid', x: [2, 3, 3, 2], k: [3, 3, 3, 2], out: [2, 7, 7, 3], s: 2, pad: 'valid' },
     { label: 'stride 1, same', x: [2, 4, 5, 2], k: [3, 3, 2, 2], out: [2, 4, 5, 2], s: 1, pad: 'same' },
     { label: 'stride 2, 2x2 kernel, valid', x: [2, 3, 3, 2], k: [2, 2, 3, 2], out: [2, 6, 6, 3], s: 2, pad: 'valid' },
+    // Its input gradient is a stride-3 "same" convolution over a 2x2 kernel (see conv2d's cases).
+    { label: 'stride 3, 2x2 kernel, same', x: [2, 2, 2, 2], k: [2, 2, 3, 2], out: [2, 6, 6, 3], s: 3, pad: 'same' },
   ];
   return configs.map((c) => ({
     name: `conv2dTranspose ${c.label}`,
@@ -76,6 +82,7 @@ function depthwiseCases(): ConformanceCase[] {
     { label: 'multiplier 1, stride 2, same (even)', x: [2, 6, 6, 3], k: [3, 3, 3, 1], s: 2, d: 1, pad: 'same' },
     { label: 'multiplier 2, stride 2, valid', x: [2, 7, 6, 2], k: [3, 3, 2, 2], s: 2, d: 1, pad: 'valid' },
     { label: 'dilation 2, same', x: [2, 7, 7, 2], k: [3, 3, 2, 1], s: 1, d: 2, pad: 'same' },
+    { label: 'stride 3 over a 2x2 kernel, same, 6x7 (pad on one axis)', x: [2, 6, 7, 2], k: [2, 2, 2, 2], s: 3, d: 1, pad: 'same' },
   ];
   return configs.map((c) => ({
     name: `depthwiseConv2d ${c.label}`,
