@@ -18,6 +18,13 @@ export async function resolveModelDir(operation: string, path: string): Promise<
   if (await isFile(join(path, MODEL_FILE))) return path;
   if (await isFile(join(path, 'model', MODEL_FILE))) return join(path, 'model');
   const exists = await stat(path).then((s) => s.isDirectory(), () => false);
+  if (await isFile(path)) {
+    throw new UserError(
+      path.toLowerCase().endsWith('.onnx')
+        ? `${operation}: "${path}" is an ONNX file; add --backend onnx to run it (the other backends read a saved model folder such as RUN/model)`
+        : `${operation}: "${path}" is a file; expected a saved model folder such as RUN/model written by "cnnkit train"`,
+    );
+  }
   throw new UserError(
     exists
       ? `${operation}: "${path}" holds no ${MODEL_FILE} (nor model/${MODEL_FILE}); expected a saved model folder such as RUN/model written by "cnnkit train"`

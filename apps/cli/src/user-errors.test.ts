@@ -18,6 +18,7 @@ beforeAll(async () => {
     await copyFile(join(data, 'circles', first), join(dir, 'one', 'cats', first));
   });
   await writeFile(join(dir, 'a-file'), 'not a folder');
+  await writeFile(join(dir, 'model.onnx'), 'an ONNX file (its content is never read: the path is refused first)');
   // A tiny trained model, to damage in two ways.
   run = join(dir, 'run');
   const t = await cnnkit(['train', data, '--out', run, '--image-size', '16', '--epochs', '1', '--batch-size', '4', '--augment', 'none']);
@@ -44,6 +45,8 @@ describe('user errors: exit 1, one line saying what was wrong and what to do, no
     ['malformed model.json', () => ['predict', join(dir, 'bad-json'), img()], /cannot load the model in ".*bad-json": .*model\.json: bad JSON.*train again, or point at a checkpoint/],
     ['truncated weights', () => ['evaluate', join(dir, 'truncated'), data], /cannot load the model in ".*truncated": .*weights\.safetensors: .*truncated file.*train again/],
     ['missing model folder', () => ['summary', join(dir, 'no-model')], /model folder ".*no-model" does not exist; expected a saved model folder/],
+    ['an ONNX file given to a tfjs backend', () => ['predict', join(dir, 'model.onnx'), img()], /^cnnkit: predict: ".*model\.onnx" is an ONNX file; add --backend onnx to run it \(the other backends read a saved model folder such as RUN\/model\)$/],
+    ['a file given as the model folder', () => ['summary', join(dir, 'a-file')], /^cnnkit: summary: ".*a-file" is a file; expected a saved model folder such as RUN\/model/],
     ['output under a file', () => ['train', data, '--out', join(dir, 'a-file', 'run')], /cannot write --out ".*a-file\/run" \(a part of the path is a file, not a folder\); choose a folder you can write to/],
     ['output that cannot be created', () => ['preview', data, '--out', '/proc/cnnkit-test/grid.png'], /cannot write --out "\/proc\/cnnkit-test\/grid\.png".*choose a path you can write to/],
     ['run already there', () => ['train', data, '--out', run], /already holds a training run; pass --resume to continue it, or choose another --out/],

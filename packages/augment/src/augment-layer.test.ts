@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendRegistry, createRng, selectBackend, tf } from '@cnnkit/tensor-core';
 import { wasmBackend } from '@cnnkit/backend-wasm';
-import { Dense, LAYER_PROVIDERS, Sequential, loadCheckpoint, loadModel, modelFromJson, saveCheckpoint, saveModel, seedCnn, type Model } from '@cnnkit/layers';
+import { Dense, LAYER_PROVIDERS, Sequential, chooseTrainingEngine, loadCheckpoint, loadModel, modelFromJson, saveCheckpoint, saveModel, seedCnn, type Model } from '@cnnkit/layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AugmentLayer } from './augment-layer.js';
 import { AUGMENT_LAYER_CLASS_NAMES, registerAugmentLayers } from './register-augment-layers.js';
@@ -137,4 +137,27 @@ describe('augment transforms go into a model as they are (Keras style)', () => {
     expect(listed?.register).toBe('registerAugmentLayers');
     expect([...(listed?.classNames ?? [])].sort()).toEqual([...AUGMENT_LAYER_CLASS_NAMES].sort());
   });
+});
+
+describe('augmentation layers on data-parallel worker threads', () => {
+  it('the workers register the classes themselves (the layer names its setup): a model with augmentation trains data-parallel, as auto chooses it', async () => {
+    const model = tutorialModel(6);
+    model.compile({ optimizer: { className: 'Adam', config: { learningRate: 0.01 } }, loss: 'binary_crossentropy' });
+    const registry = new BackendRegistry().add(wasmBackend());
+    const chosen = await chooseTrainingEngine(model, { registry, workers: 2 });
+    try {
+      expect(chosen).toMatchObject({ kind: 'data-parallel', backend: 'wasm', workers: 2 });
+      const before = model.getWeights().get('conv2d/kernel')!;
+      const { x, y } = batch(4, 3);
+      const history = await model.fit({ x, y }, { epochs: 1, batchSize: 4, verbose: 0, engine: chosen.engine });
+      expect(Number.isFinite(history.history.loss[0])).toBe(true);
+      const after = model.getWeights().get('conv2d/kernel')!;
+      // The step ran in the workers and came back: the weights moved.
+      expect(maxAbsDiff(before, after)).toBeGreaterThan(1e-4);
+      tf.dispose([before, after, x, y]);
+    } finally {
+      await chosen.dispose();
+      model.dispose();
+    }
+  }, 120_000);
 });

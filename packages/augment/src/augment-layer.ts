@@ -27,6 +27,12 @@ import type { ImageTransform } from './image-transform.js';
 export class AugmentLayer extends Layer {
   readonly className: string;
   readonly transform: ImageTransform;
+  /**
+   * How a data-parallel worker thread registers these classes (DataParallelTrainer reads
+   * it): this package's own file URL, so it resolves whatever the install layout. Resolved
+   * from src/ (tests) and dist/ alike: workers always run the compiled file.
+   */
+  readonly workerSetup = { module: new URL('../dist/register-augment-layers.js', import.meta.url).href, call: 'registerAugmentLayers' } as const;
 
   constructor(transform: ImageTransform, args: LayerArgs = {}) {
     if (transform === null || typeof transform !== 'object' || typeof transform.call !== 'function' || typeof transform.className !== 'string') {

@@ -78,7 +78,7 @@ export async function evaluateCommand(modelPath: string, data: string, options: 
         `evaluate: the data has class folder(s) ${unknown.map((c) => `"${c}"`).join(', ')} that the model does not know; it knows ${predictor.classNames.map((c) => `"${c}"`).join(', ')}: rename or remove those folders`,
       );
     }
-    const common = { imageSize: predictor.imageSize, batchSize: options.batchSize, seed: options.seed, labelMode: 'int' as const, classNames: predictor.classNames, logger: (line: string) => void process.stderr.write(`evaluate: ${line}\n`) };
+    const common = { imageSize: predictor.imageSize, batchSize: options.batchSize, seed: options.seed, labelMode: 'int' as const, classNames: predictor.classNames, logger: (line: string) => void process.stderr.write(`evaluate: ${line.replace('(see report.broken: ', '(')}\n`) };
     const ds =
       options.validationSplit > 0
         ? (await imageDatasetFromDirectory(data, { ...common, validationSplit: options.validationSplit, subset: 'both' }))[1]

@@ -360,13 +360,16 @@ async function trainLocked(
     }
     const { backend, workers } = chosen;
     log(`train: engine ${chosen.reason}`);
-    log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images}`).join(', ')}), image size ${config.imageSize.join('x')}`);
+    // Image files as named, before decoding: the summary line below says how many are usable.
+    log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images} files`).join(', ')}), image size ${config.imageSize.join('x')}`);
     await checkRoomForRun(run, { model, optimizer: OPTIMIZERS[config.optimizer], existing: await listCheckpoints(run), operation: 'train', next: `then run the command again${options.resume ? '' : ' (with --resume once a checkpoint exists)'}` });
     const { labelMode } = lossFor(model, classNames);
     const totalImages = classes.reduce((n, c) => n + c.images, 0);
     const cache: CacheOption | undefined = totalImages * config.imageSize[0] * config.imageSize[1] * 3 <= MEMORY_CACHE_BYTES ? 'memory' : undefined;
     // Keras's "Found N files belonging to K classes", with the split and what was skipped.
-    const logger = (line: string) => log(`train: ${line}${line.includes('skipped') ? ` Run "cnnkit check ${data}" to list or quarantine them.` : ''}`);
+    // The library's words point at its API (report.broken); a CLI user gets the command.
+    const logger = (line: string) =>
+      log(`train: ${line.replace('(see report.broken: ', '(')}${line.includes('skipped') ? ` Run "cnnkit check ${data}" to list or quarantine them.` : ''}`);
     const common = { imageSize: config.imageSize, batchSize: config.batchSize, seed: config.seed, labelMode, classNames, cache, logger };
     let train: ImageDataset;
     let val: ImageDataset | null = null;
@@ -441,7 +444,7 @@ function backupOptions(every: SaveEvery | undefined, save: (p: EpochProgress) =>
 export function formatTrain(r: TrainResult): string {
   const last = (k: string) => (r.history[k]?.length ? r.history[k][r.history[k].length - 1].toFixed(4) : 'n/a');
   return [
-    `trained ${r.epochs} epochs on ${r.backend}${r.workers > 1 ? ` x${r.workers} (data-parallel)` : ''}${r.resumedFrom > 0 ? ` (resumed after epoch ${r.resumedFrom})` : ''}: loss ${last('loss')}, accuracy ${last('accuracy')}, val_loss ${last('val_loss')}, val_accuracy ${last('val_accuracy')}`,
+    `trained ${r.epochs} epoch${r.epochs === 1 ? '' : 's'} on ${r.backend}${r.workers > 1 ? ` x${r.workers} (data-parallel)` : ''}${r.resumedFrom > 0 ? ` (resumed after epoch ${r.resumedFrom})` : ''}: loss ${last('loss')}, accuracy ${last('accuracy')}, val_loss ${last('val_loss')}, val_accuracy ${last('val_accuracy')}`,
     `model:       ${r.files.model}`,
     `checkpoints: ${r.files.checkpoints}`,
     `history:     ${r.files.history}`,

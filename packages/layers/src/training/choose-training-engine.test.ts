@@ -4,6 +4,9 @@ import { BackendRegistry, activeTfjsBackend, selectBackend, tf, type AdapterInfo
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
+import { Layer, type LayerArgs } from '../layers/layer.js';
+import { registerLayerClass } from '../layers/layer-registry.js';
+import type { Shape } from '../utils/shape.js';
 import { Sequential } from '../models/sequential.js';
 import { chooseTrainingEngine } from './choose-training-engine.js';
 import { DataParallelTrainer } from './data-parallel-trainer.js';
@@ -168,3 +171,40 @@ describe('chooseTrainingEngine: a named backend is obeyed', () => {
     tf.disposeVariables();
   });
 });
+
+/** A class registered on this thread only: worker threads cannot rebuild it. */
+class Doubler extends Layer {
+  readonly className = 'Doubler';
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+  computeOutputShape([shape]: readonly Shape[]): Shape {
+    return shape;
+  }
+  call([x]: readonly tf.Tensor[]): tf.Tensor {
+    return tf.mul(x, 2);
+  }
+  getConfig(): Record<string, unknown> {
+    return this.baseConfig();
+  }
+}
+
+describe('chooseTrainingEngine: layer classes the worker threads cannot rebuild', () => {
+  const factory = (c: Record<string, unknown>) => new Doubler(c as LayerArgs);
+  const withDoubler = () => {
+    registerLayerClass('Doubler', factory);
+    const model = new Sequential({ inputShape: [2, 2, 1], layers: [new Doubler(), new Flatten(), new Dense({ units: 1, activation: 'sigmoid' })] });
+    model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
+    return model;
+  };
+
+  it('auto trains such a model on one instance and says why; asking for workers fails in one line naming the layer', async () => {
+    const chosen = await chooseTrainingEngine(withDoubler(), { registry: registry(cpuBackend(), wasmBackend()) });
+    expect(chosen).toMatchObject({ kind: 'tfjs', backend: 'wasm', workers: 1 });
+    expect(chosen.reason).toMatch(/worker threads cannot rebuild layer Doubler "doubler" \(registered on this thread only\)$/);
+    await expect(chooseTrainingEngine(withDoubler(), { backend: 'wasm', registry: registry(wasmBackend()), workers: 2 })).rejects.toThrow(
+      /^DataParallelTrainer: the worker threads cannot rebuild layer Doubler "doubler(_\d+)?": its class is registered on this thread only; pass setup: \[\{ module, call \}\] that registers it in a worker, give the layer a workerSetup, or train on one instance \(workers: 1\)$/,
+    );
+  });
+});
+

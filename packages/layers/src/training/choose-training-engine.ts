@@ -1,5 +1,7 @@
 import { CnnkitError, defaultRegistry, resolveBackend, selectBackend, type AdapterInfo, type BackendName, type BackendPlugin, type BackendRegistry } from '@cnnkit/tensor-core';
 import type { Model } from '../models/model.js';
+import { LAYER_CLASS_NAMES } from '../layers/layer-kinds.js';
+import { workerSetupOf } from './data-parallel-protocol.js';
 import { createDataParallelTrainer, defaultWorkerCount } from './data-parallel-trainer.js';
 import type { TrainingEngine } from './training-engine.js';
 
@@ -93,7 +95,8 @@ async function ortEngine(model: Model, registry: BackendRegistry, why: string): 
 }
 
 /** fit's own steps on `name`, or data-parallel replicas of it on worker threads. */
-async function tfjsEngine(model: Model, name: BackendName, registry: BackendRegistry, requested: number | undefined, why: string): Promise<ChosenTrainingEngine> {
+async function tfjsEngine(model: Model, name: BackendName, registry: BackendRegistry, requested: number | undefined, reason: string): Promise<ChosenTrainingEngine> {
+  let why = reason;
   const { plugin, adapter } = await selectBackend({ name, task: 'train', registry });
   if (plugin.worker === undefined) {
     if (requested !== undefined && requested > 1) {
@@ -104,7 +107,13 @@ async function tfjsEngine(model: Model, name: BackendName, registry: BackendRegi
     }
     return { kind: 'tfjs', backend: name, tfjsBackend: name, workers: 1, engine: undefined, ...(adapter ? { adapter } : {}), reason: `${name}${adapter ? ` on ${adapter.description}` : ''}: ${why}`, dispose: async () => {} };
   }
-  const workers = requested ?? (await defaultWorkerCount());
+  let workers = requested ?? (await defaultWorkerCount());
+  const unbuildable = workerSetupOf(model.layers, LAYER_CLASS_NAMES).missing;
+  if (requested === undefined && workers > 1 && unbuildable.length > 0) {
+    // Worker threads could not rebuild these; one instance trains every layer.
+    workers = 1;
+    why = `${why}${why === '' ? '' : '; '}worker threads cannot rebuild layer ${unbuildable.join(', ')} (registered on this thread only)`;
+  }
   if (!Number.isInteger(workers) || workers < 1) {
     throw new CnnkitError('INVALID_ARGUMENT', `chooseTrainingEngine: expected workers a positive integer, received ${workers}`);
   }

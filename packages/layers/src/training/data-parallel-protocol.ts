@@ -17,6 +17,27 @@ export interface WorkerSetupModule {
   call: string;
 }
 
+/**
+ * How worker threads register the layer classes of a model that come from other
+ * packages: each such layer names its own registration (`workerSetup`, e.g. the
+ * augmentation layers of `@cnnkit/augment`), as a module URL that resolves anywhere.
+ * `missing` lists the layers that name none (a class registered on this thread only).
+ */
+export function workerSetupOf(layers: readonly { className: string; name?: string | null }[], builtIn: readonly string[]): { setup: WorkerSetupModule[]; missing: string[] } {
+  const setup: WorkerSetupModule[] = [];
+  const missing: string[] = [];
+  for (const layer of layers) {
+    if (builtIn.includes(layer.className)) continue;
+    const s = (layer as { workerSetup?: Partial<WorkerSetupModule> }).workerSetup;
+    if (s !== undefined && typeof s.module === 'string' && typeof s.call === 'string') {
+      if (!setup.some((t) => t.module === s.module && t.call === s.call)) setup.push({ module: s.module, call: s.call });
+    } else {
+      missing.push(`${layer.className} "${layer.name ?? ''}"`);
+    }
+  }
+  return { setup, missing };
+}
+
 /** `workerData` of each worker. */
 export interface WorkerInit {
   index: number;

@@ -15,12 +15,14 @@ import {
   firstLine,
   shardSizes,
   weightedAverage,
+  workerSetupOf,
   type FromWorker,
   type PackedTensor,
   type ToWorker,
   type WorkerInit,
   type WorkerSetupModule,
 } from './data-parallel-protocol.js';
+import { LAYER_CLASS_NAMES } from '../layers/layer-kinds.js';
 import type { Model } from '../models/model.js';
 import { OPTIMIZER_NAMES } from '../optimizers/optimizer.js';
 import type { CompileArgs } from './trainer.js';
@@ -246,7 +248,16 @@ export class DataParallelTrainer implements TrainingEngine {
     this.workers = workers;
     this.update = update;
     this.#source = source;
-    this.#setup = options.setup ?? [];
+    // Classes from other packages register themselves in the workers (their layers'
+    // workerSetup); explicit setup entries come first and may cover the rest.
+    const own = workerSetupOf(model.layers, LAYER_CLASS_NAMES);
+    if (own.missing.length > 0 && options.setup === undefined) {
+      throw new CnnkitError(
+        'INVALID_ARGUMENT',
+        `DataParallelTrainer: the worker threads cannot rebuild layer ${own.missing.join(', ')}: its class is registered on this thread only; pass setup: [{ module, call }] that registers it in a worker, give the layer a workerSetup, or train on one instance (workers: 1)`,
+      );
+    }
+    this.#setup = [...(options.setup ?? []), ...own.setup.filter((s) => !(options.setup ?? []).some((t) => t.module === s.module && t.call === s.call))];
     this.name = `data-parallel ${label} x${workers}`;
   }
 

@@ -208,6 +208,8 @@ describe('fit / evaluate', () => {
     await expect(model.fit({ x: images(2), y: null } as never, { verbose: 0 })).rejects.toThrow(expected('fit', 'labels null'));
     await expect(model.fit([{ xs: images(2), ys: [null] }] as never, { verbose: 0 })).rejects.toThrow(expected('fit', 'a list of labels holding null'));
     expect(Array.from(await model.namedWeights()[0].variable.data())).toEqual(Array.from(before));
+    // Unlabelled validation data is named as fit's option, after the epoch it validates.
+    await expect(model.fit([{ images: images(2), labels: tf.zeros([2, 1]) }], { verbose: 0, validationData: unlabelled as never })).rejects.toThrow(expected('fit (validationData)', 'labels null'));
   });
 
   it('trains a two-output functional model and names metrics per output', async () => {

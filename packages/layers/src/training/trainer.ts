@@ -589,7 +589,8 @@ export async function fitModel(model: TrainableModel, data: DataSource, options:
       }
       const logs: Logs = { loss: lossSum / seen, ...metricLogs(model, c, '') };
       if (options.validationData !== undefined) {
-        const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize });
+        // Named as fit's option, so an error in the validation data says where it came from.
+        const val = await evaluateModel(model, options.validationData, { batchSize: options.batchSize }, 'fit (validationData)');
         for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       }
       lastLogs = { ...logs, learning_rate: c.optimizer.learningRate };
@@ -620,19 +621,19 @@ export async function nonFiniteWeight(model: TrainableModel): Promise<{ path: st
 }
 
 /** Loss and metrics over `data` in inference mode; see `Model.evaluate`. */
-export async function evaluateModel(model: TrainableModel, data: DataSource, options: EvaluateOptions = {}): Promise<Logs> {
-  const c = requireCompiled(model, 'evaluate');
-  const { batches, owned } = epochBatches(data, 0, model, options.batchSize ?? 32, false, 'evaluate');
+export async function evaluateModel(model: TrainableModel, data: DataSource, options: EvaluateOptions = {}, operation = 'evaluate'): Promise<Logs> {
+  const c = requireCompiled(model, operation);
+  const { batches, owned } = epochBatches(data, 0, model, options.batchSize ?? 32, false, operation);
   const metrics = c.kinds.map((kind) => c.metricNames.map((m) => createMetric(m, kind)));
   const state: CompiledState = { ...c, metrics };
   let lossSum = 0;
   let seen = 0;
   for await (const raw of batches) {
-    const { xs, ys } = normalizeBatch(raw, 'evaluate');
+    const { xs, ys } = normalizeBatch(raw, operation);
     try {
-      checkLabels(model, ys, 'evaluate');
+      checkLabels(model, ys, operation);
       const [loss, probs] = tf.tidy(() => {
-        const preds = model.call(xs, { training: false }, 'evaluate');
+        const preds = model.call(xs, { training: false }, operation);
         return [totalLoss(state, ys, preds, undefined), preds.map((p, i) => metricInput(state, p, state.kinds[i]))] as const;
       });
       const n = xs[0].shape[0] ?? 1;
