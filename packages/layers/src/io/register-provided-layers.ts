@@ -2,15 +2,9 @@ import { CnnkitError } from '@cnnkit/tensor-core';
 import { layerClassNames } from '../layers/layer-registry.js';
 import { providerOf, type LayerProvider } from '../layers/layer-providers.js';
 
-/** The layer class names a model.json's architecture uses (Sequential and functional alike), without judging the rest. */
-export function architectureClassNames(modelJsonText: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(modelJsonText);
-  } catch {
-    return []; // the loader's own parse reports bad JSON with the file's name
-  }
-  const layers = (parsed as { architecture?: { config?: { layers?: unknown } } } | null)?.architecture?.config?.layers;
+/** The layer class names an architecture (model.json's, parsed) uses, Sequential and functional alike, without judging the rest. */
+export function architectureClassNames(architecture: unknown): string[] {
+  const layers = (architecture as { config?: { layers?: unknown } } | null)?.config?.layers;
   if (!Array.isArray(layers)) return [];
   const names = new Set<string>();
   for (const layer of layers) {

@@ -86,7 +86,11 @@ export function modelFromArtifacts(
   if (weightsBytes.length > limits.maxWeightBytes + limits.maxHeaderBytes + 8) {
     throw new CnnkitError('MODEL_TOO_LARGE', `${files.weights}: ${weightsBytes.length} bytes, over the limit of ${limits.maxWeightBytes} bytes of weights (maxWeightBytes) and their header`);
   }
-  const json = parseModelJson(modelJsonText, files.model);
+  return modelFromParsed(parseModelJson(modelJsonText, files.model), weightsBytes, files, limits);
+}
+
+/** `modelFromArtifacts` after model.json is parsed and checked (loadModel parses it first, to register its layer classes). */
+function modelFromParsed(json: ModelJson, weightsBytes: Uint8Array, files: { model: string; weights: string }, limits: LoadLimits): { model: Model; json: ModelJson; weightsMetadata: Record<string, string> } {
   const model = modelFromJson(json.architecture, files.model, { limits, deferBuild: true });
   try {
     const plan = planArchitecture(model, files.model, limits);
@@ -206,8 +210,11 @@ export async function loadModel(
   const { join } = await import('node:path');
   const { readFolderFile } = await import('./read-folder-file.js');
   const limits = loadLimits(options.limits);
-  const text = (await readFolderFile(dir, MODEL_FILE, limits.maxJsonBytes, 'maxJsonBytes')).toString('utf8');
-  await registerProvidedLayers(architectureClassNames(text), join(dir, MODEL_FILE));
+  const files = { model: join(dir, MODEL_FILE), weights: join(dir, WEIGHTS_FILE) };
+  // Read within maxJsonBytes, so parsing here is the one parse the checks below use.
+  const json = parseModelJson((await readFolderFile(dir, MODEL_FILE, limits.maxJsonBytes, 'maxJsonBytes')).toString('utf8'), files.model);
+  await registerProvidedLayers(architectureClassNames(json.architecture), files.model);
   const bytes = await readFolderFile(dir, WEIGHTS_FILE, limits.maxWeightBytes + limits.maxHeaderBytes + 8, 'maxWeightBytes');
-  return modelFromArtifacts(text, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { model: join(dir, MODEL_FILE), weights: join(dir, WEIGHTS_FILE) }, { limits });
+  // readFolderFile refused more than the limits allow, as modelFromArtifacts would.
+  return modelFromParsed(json, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), files, limits);
 }

@@ -1,6 +1,5 @@
 import { CnnkitError, defaultRegistry, resolveBackend, selectBackend, type AdapterInfo, type BackendName, type BackendPlugin, type BackendRegistry } from '@cnnkit/tensor-core';
 import type { Model } from '../models/model.js';
-import { LAYER_CLASS_NAMES } from '../layers/layer-kinds.js';
 import { workerSetupOf } from './data-parallel-protocol.js';
 import { createDataParallelTrainer, defaultWorkerCount } from './data-parallel-trainer.js';
 import type { TrainingEngine } from './training-engine.js';
@@ -108,7 +107,7 @@ async function tfjsEngine(model: Model, name: BackendName, registry: BackendRegi
     return { kind: 'tfjs', backend: name, tfjsBackend: name, workers: 1, engine: undefined, ...(adapter ? { adapter } : {}), reason: `${name}${adapter ? ` on ${adapter.description}` : ''}: ${why}`, dispose: async () => {} };
   }
   let workers = requested ?? (await defaultWorkerCount());
-  const unbuildable = workerSetupOf(model.layers, LAYER_CLASS_NAMES).missing;
+  const unbuildable = workerSetupOf(model.layers).missing;
   if (requested === undefined && workers > 1 && unbuildable.length > 0) {
     // Worker threads could not rebuild these; one instance trains every layer.
     workers = 1;

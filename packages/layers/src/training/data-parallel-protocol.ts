@@ -2,6 +2,7 @@ import { tf, type RngState, type WorkerPluginSource } from '@cnnkit/tensor-core'
 import type { LossSpec } from '../losses/losses.js';
 import type { ModelConfig } from '../models/model.js';
 import type { OptimizerName } from '../optimizers/optimizer.js';
+import { LAYER_CLASS_NAMES } from '../layers/layer-kinds.js';
 
 /**
  * The messages between the data-parallel trainer (main thread) and its workers.
@@ -23,11 +24,11 @@ export interface WorkerSetupModule {
  * augmentation layers of `@cnnkit/augment`), as a module URL that resolves anywhere.
  * `missing` lists the layers that name none (a class registered on this thread only).
  */
-export function workerSetupOf(layers: readonly { className: string; name?: string | null }[], builtIn: readonly string[]): { setup: WorkerSetupModule[]; missing: string[] } {
+export function workerSetupOf(layers: readonly { className: string; name?: string | null }[]): { setup: WorkerSetupModule[]; missing: string[] } {
   const setup: WorkerSetupModule[] = [];
   const missing: string[] = [];
   for (const layer of layers) {
-    if (builtIn.includes(layer.className)) continue;
+    if ((LAYER_CLASS_NAMES as readonly string[]).includes(layer.className)) continue;
     const s = (layer as { workerSetup?: Partial<WorkerSetupModule> }).workerSetup;
     if (s !== undefined && typeof s.module === 'string' && typeof s.call === 'string') {
       if (!setup.some((t) => t.module === s.module && t.call === s.call)) setup.push({ module: s.module, call: s.call });

@@ -22,7 +22,6 @@ import {
   type WorkerInit,
   type WorkerSetupModule,
 } from './data-parallel-protocol.js';
-import { LAYER_CLASS_NAMES } from '../layers/layer-kinds.js';
 import type { Model } from '../models/model.js';
 import { OPTIMIZER_NAMES } from '../optimizers/optimizer.js';
 import type { CompileArgs } from './trainer.js';
@@ -250,7 +249,7 @@ export class DataParallelTrainer implements TrainingEngine {
     this.#source = source;
     // Classes from other packages register themselves in the workers (their layers'
     // workerSetup); explicit setup entries come first and may cover the rest.
-    const own = workerSetupOf(model.layers, LAYER_CLASS_NAMES);
+    const own = workerSetupOf(model.layers);
     if (own.missing.length > 0 && options.setup === undefined) {
       throw new CnnkitError(
         'INVALID_ARGUMENT',
