@@ -256,7 +256,7 @@ export class ImageDataset<Images extends tf.Tensor3D | tf.Tensor4D = tf.Tensor4D
         const shape = encodeLabels([], mode, this.classNames.length).shape;
         labels = tf.tensor(b.labels, unbatched ? shape : [n, ...shape], mode === 'int' ? 'int32' : 'float32');
       }
-      // Labels is null exactly when labelMode is null (the overloads of imageDatasetFromDirectory say so).
+      // Labels is null exactly when labelMode is null (imageDatasetFromDirectory's signature says so).
       yield { images, labels: labels as Labels };
     }
   }
