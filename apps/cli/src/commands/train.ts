@@ -361,7 +361,7 @@ async function trainLocked(
     const { backend, workers } = chosen;
     log(`train: engine ${chosen.reason}`);
     // Image files as named, before decoding: the summary line below says how many are usable.
-    log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images} file${c.images === 1 ? "" : "s"}`).join(', ')}), image size ${config.imageSize.join('x')}`);
+    log(`train: ${classes.length} classes (${classes.map((c) => `${c.className}: ${c.images} file${c.images === 1 ? '' : 's'}`).join(', ')}), image size ${config.imageSize.join('x')}`);
     await checkRoomForRun(run, { model, optimizer: OPTIMIZERS[config.optimizer], existing: await listCheckpoints(run), operation: 'train', next: `then run the command again${options.resume ? '' : ' (with --resume once a checkpoint exists)'}` });
     const { labelMode } = lossFor(model, classNames);
     const totalImages = classes.reduce((n, c) => n + c.images, 0);
