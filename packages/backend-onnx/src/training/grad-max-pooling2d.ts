@@ -1,6 +1,7 @@
 import type { MaxPooling2D } from '@cnnkit/layers';
 import { CnnkitError } from '@cnnkit/tensor-core';
 import { attr } from './graph-builder.js';
+import { NCHWC_DOMAIN } from './nchwc.js';
 import { count, tfPads, type LayerLowering, type LoweringContext, type Sym } from './lowering.js';
 
 /**
@@ -71,22 +72,24 @@ export function lowerMaxPooling2d(ctx: LoweringContext, layer: MaxPooling2D, opt
 }
 
 /**
- * Max pooling of a blocked tensor with tiled windows (pool = strides, `valid`), from
- * standard ops on its storage `[N, C/B, H, W, B]` seen as `[M, oh, kh, ow, kw*B]`:
- * each window offset `(a, c)` is one Slice (runs of B contiguous floats), the output
- * is their Max; backward gives each window's gradient to the first offset, in
- * row-major order, that holds the maximum (TensorFlow's tie rule: Equal, and a
- * running "not taken yet" mask) and interleaves the pieces back with Concat.
- * Why: onnxruntime's MaxPool with Indices and MaxUnpool were 22% of a training step;
- * these ops run on contiguous blocks and keep the tensor blocked for the convolutions.
+ * Max pooling of a blocked tensor with tiled windows (pool = strides, `valid`).
+ * Forward: onnxruntime's blocked `MaxPool` (com.microsoft.nchwc; rows and columns no
+ * window covers are left out, as `valid` does). Backward, on the storage
+ * `[N, C/B, H, W, B]` seen as `[M, oh, kh, ow, kw, B]`: one broadcast `Equal` of the
+ * input with the pooled output marks every maximum; that boolean tensor is Split into
+ * its window offsets, each window keeps only the first offset, in row-major order,
+ * that holds the maximum (TensorFlow's tie rule: a running "not taken yet" mask), the
+ * pieces are put back with Concat and one broadcast `Mul` spreads the gradient.
+ * Why: the earlier form split and re-concatenated the float input and gradient
+ * themselves (Split + Concat of 16-float runs, single-threaded, were 19% of the
+ * tutorial's step, the pooling path 32%); booleans are a quarter of the bytes and
+ * the blocked MaxPool reads the input once.
  */
 function lowerBlockedMaxPool(ctx: LoweringContext, name: string, [kh, kw]: [number, number], reluFirst: boolean): LayerLowering {
   const { b } = ctx;
   const block = ctx.block!;
   let x!: Sym;
-  let y!: Sym;
   let pooled!: string;
-  let pieces!: string[];
   let geometry!: { m: number; oh: number; ow: number; coveredH: number; coveredW: number };
   return {
     forward(input) {
@@ -94,53 +97,53 @@ function lowerBlockedMaxPool(ctx: LoweringContext, name: string, [kh, kw]: [numb
       const [n, c, h, w] = x.shape;
       const oh = Math.floor(h / kh);
       const ow = Math.floor(w / kw);
-      const m = (n * c) / block;
-      geometry = { m, oh, ow, coveredH: oh * kh, coveredW: ow * kw };
-      let storage = b.op('Reshape', [x.name, b.int64('shape', [m, h, w * block])], `${name}/storage`);
-      if (oh * kh !== h || ow * kw !== w) {
-        // Rows and columns no window covers (valid padding) are dropped.
-        storage = b.op('Slice', [storage, b.int64('starts', [0, 0]), b.int64('ends', [oh * kh, ow * kw * block]), b.int64('axes', [1, 2])], `${name}/covered`);
-      }
-      const windows = b.op('Reshape', [storage, b.int64('shape', [m, oh, kh, ow, kw * block])], `${name}/windows`);
-      // Split (measured ~2x faster than Slice here): rows of the window, then B-wide columns.
-      const rows = kh === 1 ? [windows] : b.opN('Split', [windows], Array.from({ length: kh }, (_, a) => `${name}/row_${a}`), [attr.int('axis', 2)]);
-      pieces = rows.flatMap((row, a) => (kw === 1 ? [row] : b.opN('Split', [row], Array.from({ length: kw }, (_, c2) => `${name}/offset_${a}_${c2}`), [attr.int('axis', 4)])));
-      pooled = pieces.length === 1 ? pieces[0] : b.op('Max', pieces, `${name}/max`);
+      geometry = { m: (n * c) / block, oh, ow, coveredH: oh * kh, coveredW: ow * kw };
+      pooled = b.op('MaxPool', [x.name], `${name}/maxpool`, [attr.ints('kernel_shape', [kh, kw]), attr.ints('strides', [kh, kw])], NCHWC_DOMAIN);
       const out = reluFirst ? b.op('Relu', [pooled], `${name}/relu`) : pooled;
-      y = { name: b.op('Reshape', [out, b.int64('shape', [n, c, oh, ow])], `${name}/maxpool`), shape: [n, c, oh, ow], layout: 'NCHWc' };
-      return y;
+      return { name: out, shape: [n, c, oh, ow], layout: 'NCHWc' };
     },
     backward(dyOut, needInputGrad) {
       if (!needInputGrad) return null;
       const { m, oh, ow, coveredH, coveredW } = geometry;
       const [n, c, h, w] = x.shape;
-      const dy5 = b.op('Reshape', [dyOut, b.int64('shape', [m, oh, 1, ow, block])], `${name}/dy5`);
-      const dy = reluFirst ? b.op('Where', [b.op('Greater', [pooled, b.scalar(0)], `${name}/relu_mask`), dy5, b.scalar(0)], `${name}/drelu`) : dy5;
-      let free: string | null = null;
-      const grads: string[] = [];
-      for (const [i, piece] of pieces.entries()) {
-        // Mul by the mask as floats: measured faster than Where with a scalar zero.
-        const take = (mask: string) => b.op('Mul', [b.op('Cast', [mask], `${name}/mask_${i}`, [attr.int('to', 1)]), dy], `${name}/d_${i}`);
-        if (i === pieces.length - 1 && free !== null) {
-          // The last offset takes every window no earlier offset took.
-          grads.push(take(free));
-          break;
-        }
-        const hit = b.op('Equal', [piece, pooled], `${name}/is_max_${i}`);
-        const first = free === null ? hit : b.op('And', [hit, free], `${name}/first_${i}`);
-        grads.push(take(first));
-        if (i < pieces.length - 1) {
+      const window6 = [m, oh, kh, ow, kw, block];
+      const pooled6 = b.op('Reshape', [pooled, b.int64('shape', [m, oh, 1, ow, 1, block])], `${name}/pooled6`);
+      const dy6 = b.op('Reshape', [dyOut, b.int64('shape', [m, oh, 1, ow, 1, block])], `${name}/dy6`);
+      // The deferred ReLU's gradient; Mul by the mask as floats: a Where here took 3x as long.
+      const dy = reluFirst ? b.op('Mul', [b.op('Cast', [b.op('Greater', [pooled6, b.scalar(0)], `${name}/relu_mask`)], `${name}/relu_mask_f`, [attr.int('to', 1)]), dy6], `${name}/drelu`) : dy6;
+      let storage = b.op('Reshape', [x.name, b.int64('shape', [m, h, w * block])], `${name}/storage`);
+      if (coveredH !== h || coveredW !== w) {
+        // Rows and columns no window covers (valid padding) get no gradient.
+        storage = b.op('Slice', [storage, b.int64('starts', [0, 0]), b.int64('ends', [coveredH, coveredW * block]), b.int64('axes', [1, 2])], `${name}/covered`);
+      }
+      const windows = b.op('Reshape', [storage, b.int64('shape', window6)], `${name}/windows`);
+      const isMax = b.op('Equal', [windows, pooled6], `${name}/is_max`);
+      let mask = isMax;
+      if (kh * kw > 1) {
+        const rows = kh === 1 ? [isMax] : b.opN('Split', [isMax], Array.from({ length: kh }, (_, a) => `${name}/is_max_row_${a}`), [attr.int('axis', 2)]);
+        const pieces = rows.flatMap((row, a) => (kw === 1 ? [row] : b.opN('Split', [row], Array.from({ length: kw }, (_, c2) => `${name}/is_max_${a}_${c2}`), [attr.int('axis', 4)])));
+        const firsts: string[] = [];
+        let free: string | null = null;
+        for (const [i, hit] of pieces.entries()) {
+          if (i === pieces.length - 1) {
+            // The last offset takes every window no earlier offset took.
+            firsts.push(free!);
+            break;
+          }
+          firsts.push(free === null ? hit : b.op('And', [hit, free], `${name}/first_${i}`));
           const notHit = b.op('Not', [hit], `${name}/not_max_${i}`);
           free = free === null ? notHit : b.op('And', [free, notHit], `${name}/free_${i}`);
         }
+        const maskRows: string[] = [];
+        for (let a = 0; a < kh; a++) {
+          const row = firsts.slice(a * kw, (a + 1) * kw);
+          maskRows.push(row.length === 1 ? row[0] : b.op('Concat', row, `${name}/first_row_${a}`, [attr.int('axis', 4)]));
+        }
+        mask = maskRows.length === 1 ? maskRows[0] : b.op('Concat', maskRows, `${name}/first_max`, [attr.int('axis', 2)]);
       }
-      const rows: string[] = [];
-      for (let a = 0; a < kh; a++) {
-        const row = grads.slice(a * kw, (a + 1) * kw);
-        rows.push(row.length === 1 ? row[0] : b.op('Concat', row, `${name}/dx_row_${a}`, [attr.int('axis', 4)]));
-      }
-      const windows = rows.length === 1 ? rows[0] : b.op('Concat', rows, `${name}/dx_windows`, [attr.int('axis', 2)]);
-      let dx = b.op('Reshape', [windows, b.int64('shape', [m, coveredH, coveredW * block])], `${name}/dx_storage`);
+      // Mul by the mask as floats: measured faster than a broadcast Where.
+      const dx6 = b.op('Mul', [b.op('Cast', [mask], `${name}/first_max_f`, [attr.int('to', 1)]), dy], `${name}/dx6`);
+      let dx = b.op('Reshape', [dx6, b.int64('shape', [m, coveredH, coveredW * block])], `${name}/dx_storage`);
       if (coveredH !== h || coveredW !== w) {
         dx = b.op('Pad', [dx, b.int64('pads', [0, 0, 0, 0, h - coveredH, (w - coveredW) * block])], `${name}/dx_padded`);
       }

@@ -16,6 +16,7 @@ import {
 } from '@cnnkit/layers';
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { windowsFirst } from './conv-filter-grad.js';
 import { compareSteps, integerKernels, useWasm, values } from './test-utils/parity.js';
 
 beforeAll(useWasm);
@@ -133,6 +134,23 @@ const CASES: Case[] = [
  */
 const BLOCKED_CASES: Case[] = [
   {
+    // windowsFirst: the windows are the first MatMul operand (checked below).
+    name: 'blocked: filter gradients with the windows first (4→16 and 16→16 filters over 32x32), relu max-pools with ties',
+    input: [32, 32, 4],
+    layers: () => [
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 42 }),
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 43 }),
+      new MaxPooling2D(),
+      new GlobalAveragePooling2D(),
+      new Dense({ units: 1, activation: 'sigmoid', seed: 44 }),
+    ],
+    loss: 'binary_crossentropy',
+    labels: bin,
+    ties: true,
+    integerKernels: true,
+    kernelScale: 1 / 16,
+  },
+  {
     name: 'blocked: 3-channel input conv + relu max-pool on 7x7 (uncovered edge) with ties + blocked conv + pool + GAP + Dense sigmoid',
     input: [7, 7, 3],
     layers: () => [
@@ -201,6 +219,10 @@ const RUNS = [
 ];
 
 describe('ORT training engine vs the wasm engine, per layer type: two SGD(lr=1) steps, batch 3', () => {
+  it('the windows-first case does take that MatMul order (both of its convolutions)', () => {
+    expect(windowsFirst(4 * 9, 16, 32 * 32)).toBe(true);
+    expect(windowsFirst(16 * 9, 16, 32 * 32)).toBe(true);
+  });
   it.each(RUNS)('[$layout] $name', async (c) => {
     const [h, w, ch] = c.input;
     const x = tf.tensor(values(3 * h * w * ch, 11, c.ties), [3, h, w, ch]);
