@@ -27,6 +27,7 @@ import {
   type UpSampling2D,
 } from '@cnnkit/layers';
 import { CnnkitError } from '@cnnkit/tensor-core';
+import { WINDOW_CHUNK_BYTES } from './conv-filter-grad.js';
 import { attr, GraphBuilder } from './graph-builder.js';
 import { lowerActivation } from './grad-activation.js';
 import { lowerAdd } from './grad-add.js';
@@ -66,6 +67,11 @@ export interface TrainingGraphOptions {
    * image tensor NCHW (standard ONNX only).
    */
   nchwcBlock?: number | null;
+  /**
+   * Bytes of convolution windows the filter gradients hold at once: the batch is cut
+   * into chunks that fit (default `WINDOW_CHUNK_BYTES`, 4 MiB, a slice of the L3 cache).
+   */
+  windowChunkBytes?: number;
 }
 
 /** A slot of the optimizer for one weight: its graph input and updated output. */
@@ -239,10 +245,13 @@ export function compileTrainingGraph(model: Model, options: TrainingGraphOptions
   const feeds: FeedSpec[] = [];
   const block = options.nchwcBlock ?? null;
   if (block !== null && (!Number.isInteger(block) || block < 2)) throw new CnnkitError('INVALID_ARGUMENT', `compileTrainingGraph: expected nchwcBlock an integer >= 2 or null, received ${block}`);
+  const windowChunkBytes = options.windowChunkBytes ?? WINDOW_CHUNK_BYTES;
+  if (!(windowChunkBytes > 0)) throw new CnnkitError('INVALID_ARGUMENT', `compileTrainingGraph: expected windowChunkBytes > 0, received ${windowChunkBytes}`);
   const ctx: LoweringContext = {
     b,
     batch,
     block,
+    windowChunkBytes,
     param(layer: Layer, weightName: string, layout: ParamLayout) {
       const w = layer.weights.find((x) => x.name === weightName);
       if (w === undefined) throw new CnnkitError('MISSING_WEIGHT', `compileTrainingGraph: layer "${layer.name}" has no weight "${weightName}"; it has ${layer.weights.map((x) => x.name).join(', ')}`);

@@ -25,14 +25,14 @@ export interface ConvGeometry {
  * (P the output pixels), by a grouped Conv with a constant one-hot kernel (measured
  * ~2x faster than Pad + Slices + Concat); a 1x1 stride-1 unpadded kernel needs none.
  */
-export function emitWindows(b: GraphBuilder, base: string, x: string, shape: readonly number[], g: ConvGeometry, pixels: number): string {
+export function emitWindows(b: GraphBuilder, base: string, x: string, shape: readonly number[], g: ConvGeometry, pixels: number, oneHot?: string): string {
   const [n, c] = shape;
   const [kh, kw] = g.kernel;
   const k = c * kh * kw;
   const trivial = kh === 1 && kw === 1 && g.strides.every((s) => s === 1) && g.pads.every((p) => p === 0);
   const windows = trivial
     ? x
-    : b.op('Conv', [x, b.constant(`${base}/onehot`, [k, 1, kh, kw], oneHotWindowKernel(c, kh, kw))], `${base}/windows`, [
+    : b.op('Conv', [x, oneHot ?? b.constant(`${base}/onehot`, [k, 1, kh, kw], oneHotWindowKernel(c, kh, kw))], `${base}/windows`, [
         attr.ints('kernel_shape', [kh, kw]),
         attr.ints('strides', g.strides),
         attr.ints('pads', g.pads),
@@ -42,37 +42,80 @@ export function emitWindows(b: GraphBuilder, base: string, x: string, shape: rea
   return b.op('Reshape', [windows, b.int64('shape', [n, k, pixels])], `${base}/cols`);
 }
 
+/** A 4-D tensor of the graph given to the gradient helpers: NCHW, or blocked (`[N, C/B, H, W, B]` storage) with its block. */
+export interface GradTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** The NCHWc block when the tensor is blocked; absent or null for NCHW. */
+  readonly block?: number | null;
+}
+
 /**
  * The filter gradient of a convolution `z = conv(x, K)` (K `[O, I, kh, kw]`):
  * `dK[o, i, a, c] = Σ_n Σ_p dz[n, o, p] · x[n, i, window(p) + (a, c)]`, a MatMul of the
- * gradient `[N, O, P]` with the windows `[N, P, I*kh*kw]`, summed over the batch.
- * `x` and `dz` are NCHW. Also the filter gradient of a transposed convolution, with
- * the roles of its input and output gradient swapped.
+ * windows of `x` `[W = I*kh*kw, P]` with the gradient, summed over the batch. `x` is
+ * NCHW; `dz` NCHW or blocked. Also the filter gradient of a transposed convolution,
+ * with the roles of its input and output gradient swapped.
+ *
+ * The batch is cut into chunks whose windows fit in ~4 MiB (`windowChunk`): each
+ * chunk's windows are made and multiplied while they are in cache, instead of all
+ * windows (9x the input: 414 MB for the tutorial's second layer at 300 px) going
+ * through memory. A blocked gradient is the MatMul's second operand as it is stored,
+ * `[P, B]` per block, so it needs no NCHW copy. Measured (2 AVX-512 cores, batch 32):
+ * 35% less time for that layer at 300 px, 10% at 75x75, even at 128 px.
  */
-export function emitFilterGrad(
-  b: GraphBuilder,
-  base: string,
-  x: { name: string; shape: readonly number[] },
-  dz: { name: string; shape: readonly number[] },
-  g: ConvGeometry,
-): string {
+export function emitFilterGrad(b: GraphBuilder, base: string, x: GradTensor, dz: GradTensor, g: ConvGeometry, chunkBytes = WINDOW_CHUNK_BYTES): string {
   const [n, ci] = x.shape;
   const [, co, oh, ow] = dz.shape;
   const [kh, kw] = g.kernel;
   const p = oh * ow;
-  const cols = emitWindows(b, base, x.name, x.shape, g, p);
-  const dz3 = b.op('Reshape', [dz.name, b.int64('shape', [n, co, p])], `${base}/dz3`);
-  if (windowsFirst(ci * kh * kw, co, p)) {
-    const dzT = b.op('Transpose', [dz3], `${base}/dz_t`, [attr.ints('perm', [0, 2, 1])]);
-    const perExample = b.op('MatMul', [cols, dzT], `${base}/dw_n`);
-    const dwT = b.op('ReduceSum', [perExample, b.int64('axes', [0])], `${base}/dw_sum`, [attr.int('keepdims', 0)]);
-    const dw = b.op('Transpose', [dwT], `${base}/dw`, [attr.ints('perm', [1, 0])]);
-    return b.op('Reshape', [dw, b.int64('shape', [co, ci, kh, kw])], `${base}/dkernel`);
-  }
-  const colsT = b.op('Transpose', [cols], `${base}/cols_t`, [attr.ints('perm', [0, 2, 1])]);
-  const perExample = b.op('MatMul', [dz3, colsT], `${base}/dw_n`);
-  const dw = b.op('ReduceSum', [perExample, b.int64('axes', [0])], `${base}/dw_sum`, [attr.int('keepdims', 0)]);
+  const k = ci * kh * kw;
+  const block = dz.block ?? null;
+  const chunk = windowChunk(n, k * p * 4, chunkBytes);
+  const parts = n / chunk;
+  const split = (t: string, what: string) =>
+    parts === 1 ? [t] : b.opN('Split', [t], Array.from({ length: parts }, (_, i) => `${base}/${what}_${i}`), [attr.int('axis', 0)]);
+  const xs = split(x.name, 'x_chunk');
+  const dzs = split(dz.name, 'dz_chunk');
+  const oneHot = b.constant(`${base}/onehot`, [k, 1, kh, kw], oneHotWindowKernel(ci, kh, kw));
+  // Each chunk's sum over its images, in the layout its MatMul gives.
+  const sums = xs.map((xi, i) => {
+    const cols = emitWindows(b, `${base}/chunk_${i}`, xi, [chunk, ...x.shape.slice(1)], g, p, oneHot);
+    let product: string;
+    if (block !== null) {
+      // [c, 1, W, P] x [c, O/B, P, B] -> [c, O/B, W, B]
+      const cols4 = b.op('Reshape', [cols, b.int64('shape', [chunk, 1, k, p])], `${base}/cols4_${i}`);
+      const dz4 = b.op('Reshape', [dzs[i], b.int64('shape', [chunk, co / block, p, block])], `${base}/dz_blocks_${i}`);
+      product = b.op('MatMul', [cols4, dz4], `${base}/dw_n_${i}`);
+    } else {
+      const dz3 = b.op('Reshape', [dzs[i], b.int64('shape', [chunk, co, p])], `${base}/dz3_${i}`);
+      product = windowsFirst(k, co, p)
+        ? b.op('MatMul', [cols, b.op('Transpose', [dz3], `${base}/dz_t_${i}`, [attr.ints('perm', [0, 2, 1])])], `${base}/dw_n_${i}`)
+        : b.op('MatMul', [dz3, b.op('Transpose', [cols], `${base}/cols_t_${i}`, [attr.ints('perm', [0, 2, 1])])], `${base}/dw_n_${i}`);
+    }
+    return chunk === 1
+      ? b.op('Squeeze', [product, b.int64('axes', [0])], `${base}/dw_chunk_${i}`)
+      : b.op('ReduceSum', [product, b.int64('axes', [0])], `${base}/dw_chunk_${i}`, [attr.int('keepdims', 0)]);
+  });
+  const total = sums.length === 1 ? sums[0] : b.op('Sum', sums, `${base}/dw_sum`);
+  let dw: string;
+  if (block !== null) dw = b.op('Transpose', [total], `${base}/dw`, [attr.ints('perm', [0, 2, 1])]); // [O/B, W, B] -> [O/B, B, W]
+  else if (windowsFirst(k, co, p)) dw = b.op('Transpose', [total], `${base}/dw`, [attr.ints('perm', [1, 0])]); // [W, O] -> [O, W]
+  else dw = total;
   return b.op('Reshape', [dw, b.int64('shape', [co, ci, kh, kw])], `${base}/dkernel`);
+}
+
+/** Bytes of windows one chunk of the filter gradient holds at most (a slice of the L3 cache of the machines measured: 2 MiB L2 per core, 32 MiB L3). */
+export const WINDOW_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Images per chunk of the filter gradient: the most that divides the batch and keeps a
+ * chunk's windows within `chunkBytes` (at least 1). Measured best at 1-2 images
+ * for the tutorial's layers at 128 px and 1 at 300 px; 8 at 16x16x64 (0.6 MB an image).
+ */
+export function windowChunk(batch: number, bytesPerImage: number, chunkBytes = WINDOW_CHUNK_BYTES): number {
+  for (let c = batch; c > 1; c--) if (batch % c === 0 && c * bytesPerImage <= chunkBytes) return c;
+  return 1;
 }
 
 /**
@@ -113,10 +156,17 @@ export function emitDepthwiseFilterGrad(
   return b.op('Reshape', [dw, b.int64('shape', [cm, 1, kh, kw])], `${base}/dkernel`);
 }
 
-/** Bias gradient of an NCHW gradient `[N, O, ...]`: over the contiguous pixels first, then the batch (one ReduceSum over [0, 2, 3] was 5x slower). */
-export function emitBiasGrad(b: GraphBuilder, base: string, dz: { name: string; shape: readonly number[] }): string {
+/**
+ * Bias gradient: over the contiguous pixels first, then the batch (one ReduceSum over
+ * [0, 2, 3] was 5x slower). A blocked gradient sums its storage `[N*C/B, P, B]` over
+ * the pixels as it is (measured 2.4 ms against 13 ms for an NCHW copy and its sum at
+ * 32x32x150x150).
+ */
+export function emitBiasGrad(b: GraphBuilder, base: string, dz: GradTensor): string {
   const [n, co] = dz.shape;
-  const dz3 = b.op('Reshape', [dz.name, b.int64('shape', [n, co, -1])], `${base}/dz3_bias`);
-  const perExample = b.op('ReduceSum', [dz3, b.int64('axes', [2])], `${base}/dbias_n`, [attr.int('keepdims', 0)]);
+  const block = dz.block ?? null;
+  const dz3 = b.op('Reshape', [dz.name, b.int64('shape', block === null ? [n, co, -1] : [(n * co) / block, -1, block])], `${base}/dz3_bias`);
+  const pixels = b.op('ReduceSum', [dz3, b.int64('axes', [block === null ? 2 : 1])], `${base}/dbias_n`, [attr.int('keepdims', 0)]);
+  const perExample = block === null ? pixels : b.op('Reshape', [pixels, b.int64('shape', [n, co])], `${base}/dbias_nc`);
   return b.op('ReduceSum', [perExample, b.int64('axes', [0])], `${base}/dbias`, [attr.int('keepdims', 0)]);
 }

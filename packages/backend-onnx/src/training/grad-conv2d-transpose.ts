@@ -58,7 +58,7 @@ export function lowerConv2dTranspose(ctx: LoweringContext, layer: Conv2DTranspos
     backward(dy, needInputGrad, wrt) {
       const dz = wrt === 'preactivation' ? dy : emitActivationGrad(b, activation, { y: y.name, z: z.name }, dy, name, 1);
       const dzSym = { name: dz, shape: z.shape };
-      ctx.grad(`${name}/kernel`, emitFilterGrad(b, name, dzSym, { name: x.name, shape: x.shape }, geometry));
+      ctx.grad(`${name}/kernel`, emitFilterGrad(b, name, dzSym, { name: x.name, shape: x.shape }, geometry, ctx.windowChunkBytes));
       if (bias !== null) ctx.grad(`${name}/bias`, emitBiasGrad(b, name, dzSym));
       if (!needInputGrad) return null;
       return b.op('Conv', [dz, kernel], `${name}/dx`, [

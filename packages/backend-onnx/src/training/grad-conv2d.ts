@@ -39,7 +39,7 @@ export interface ConvolutionSpec {
  * onnxruntime's blocked convolution and outputs a blocked tensor; so does a stride-1
  * input gradient (a convolution of the gradient with the flipped, transposed kernel,
  * whose pads are the kernel size minus one minus the forward pads). The filter
- * gradient reads NCHW copies of the input and of the gradient.
+ * gradient reads an NCHW copy of the input and the blocked gradient as it is.
  */
 export function lowerConv2d(ctx: LoweringContext, layer: Conv2D, options: { deferRelu?: boolean } = {}): LayerLowering {
   const name = layer.name!;
@@ -117,13 +117,12 @@ export function lowerConvolution(ctx: LoweringContext, spec: ConvolutionSpec, op
       const [, ci, h, w] = x.shape;
       const [, co, oh, ow] = z.shape;
       const blocked = z.layout === 'NCHWc';
-      const dzSym: Sym = { name: dzAny, shape: z.shape, layout: z.layout };
-      // The filter gradient reads NCHW tensors.
-      const dz = blocked ? reorderOutput(b, dzSym, `${name}/dz_nchw`).name : dzAny;
+      // The filter gradient reads the input's windows from NCHW and the gradient as it is.
+      const dzGrad = { name: dzAny, shape: z.shape, block: blocked ? block : null };
       const xNchw = x.layout === 'NCHWc' ? reorderOutput(b, x, `${name}/x_nchw`).name : x.name;
       const geometry: ConvGeometry = { kernel: [kh, kw], strides: [sh, sw], pads, dilations: [dh, dw] };
-      ctx.grad(`${layer.name}/${spec.kernelWeight}`, emitFilterGrad(b, name, { name: xNchw, shape: x.shape }, { name: dz, shape: z.shape }, geometry));
-      if (bias !== null) ctx.grad(`${layer.name}/bias`, emitBiasGrad(b, name, { name: dz, shape: z.shape }));
+      ctx.grad(`${layer.name}/${spec.kernelWeight}`, emitFilterGrad(b, name, { name: xNchw, shape: x.shape }, dzGrad, geometry, ctx.windowChunkBytes));
+      if (bias !== null) ctx.grad(`${layer.name}/bias`, emitBiasGrad(b, name, dzGrad));
       if (!needInputGrad) return null;
       if (blocked && sh === 1 && sw === 1 && ci % block! === 0) {
         const flipped = flippedTransposedFilter(b, kernel, `${name}/dx_kernel`);
@@ -134,6 +133,7 @@ export function lowerConvolution(ctx: LoweringContext, spec: ConvolutionSpec, op
       }
       const outH = (oh - 1) * sh + (kh - 1) * dh + 1 - pads[0] - pads[2];
       const outW = (ow - 1) * sw + (kw - 1) * dw + 1 - pads[1] - pads[3];
+      const dz = blocked ? reorderOutput(b, { name: dzAny, shape: z.shape, layout: z.layout }, `${name}/dz_nchw`).name : dzAny;
       const dx = b.op('ConvTranspose', [dz, kernel], `${name}/dx`, [
         attr.ints('kernel_shape', [kh, kw]),
         attr.ints('strides', [sh, sw]),

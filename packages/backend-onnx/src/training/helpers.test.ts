@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { windowCounts } from './grad-average-pooling2d.js';
 import { bilinearWeights } from './grad-up-sampling2d.js';
+import { windowChunk } from './conv-filter-grad.js';
 import { oneHotWindowKernel } from './grad-conv2d.js';
 import { toGraphLayout, toKerasLayout } from './layout.js';
 import { tfPads } from './lowering.js';
@@ -22,6 +23,24 @@ describe('oneHotWindowKernel', () => {
   it('channel i*k*k + j copies input channel i at window offset j', () => {
     // 2 input channels, 1x2 kernel: 4 output channels of 2 taps each.
     expect(Array.from(oneHotWindowKernel(2, 1, 2))).toEqual([1, 0, 0, 1, 1, 0, 0, 1]);
+  });
+});
+
+describe('windowChunk: images per chunk of a filter gradient', () => {
+  const MiB = 1024 * 1024;
+  it.each([
+    // The tutorial's layers, batch 32 (windows bytes per image): 128 px layers 1-4, 300 px layer 2.
+    { batch: 32, bytes: 27 * 128 * 128 * 4, want: 2 },
+    { batch: 32, bytes: 144 * 64 * 64 * 4, want: 1 },
+    { batch: 32, bytes: 288 * 32 * 32 * 4, want: 2 },
+    { batch: 32, bytes: 576 * 16 * 16 * 4, want: 4 },
+    { batch: 32, bytes: 144 * 150 * 150 * 4, want: 1 },
+    // The largest divisor that fits, not the largest count: 7 images of 1 MiB -> 1 (7 does not fit, nothing between divides).
+    { batch: 7, bytes: MiB, want: 1 },
+    { batch: 12, bytes: MiB, want: 4 },
+    { batch: 3, bytes: 1000, want: 3 },
+  ])('batch $batch, $bytes bytes an image: $want', ({ batch, bytes, want }) => {
+    expect(windowChunk(batch, bytes)).toBe(want);
   });
 });
 

@@ -69,6 +69,8 @@ export interface LoweringContext {
   readonly batch: number;
   /** The NCHWc channel block of this CPU, or null to keep every image tensor NCHW. */
   readonly block: number | null;
+  /** Bytes of windows a filter gradient holds at once (see windowChunk). */
+  readonly windowChunkBytes: number;
   /** Declares a weight of `layer` (by weight name) as a graph input; returns the input name. */
   param(layer: Layer, weightName: string, layout: ParamLayout): string;
   /** Records the gradient of a weight (by path `layer/weight`). */

@@ -18,6 +18,8 @@ export interface OrtTrainerOptions {
    * kernels when this CPU has them (`probeNchwcBlock`); `nchw`: standard ONNX operators only.
    */
   layout?: 'auto' | 'nchw';
+  /** Bytes of convolution windows a filter gradient holds at once (default 4 MiB): see `TrainingGraphOptions.windowChunkBytes`. */
+  windowChunkBytes?: number;
 }
 
 /** Images as a tensor or raw NHWC floats. */
@@ -39,7 +41,7 @@ export class OrtTrainer implements TrainingEngine {
   readonly name = 'onnx';
   readonly model: Model;
   readonly #ort: typeof Ort;
-  readonly #options: Required<OrtTrainerOptions>;
+  readonly #options: Required<Omit<OrtTrainerOptions, 'windowChunkBytes'>> & Pick<OrtTrainerOptions, 'windowChunkBytes'>;
   readonly #graphs = new Map<number, { graph: TrainingGraph; session: Promise<Ort.InferenceSession> }>();
   /** Weights in graph layout by path. */
   #weights = new Map<string, Float32Array>();
@@ -55,7 +57,7 @@ export class OrtTrainer implements TrainingEngine {
     }
     this.model = model;
     this.#ort = ort;
-    this.#options = { threads: options.threads ?? 2, graphOptimizationLevel: options.graphOptimizationLevel ?? 'extended', layout: options.layout ?? 'auto' };
+    this.#options = { threads: options.threads ?? 2, graphOptimizationLevel: options.graphOptimizationLevel ?? 'extended', layout: options.layout ?? 'auto', windowChunkBytes: options.windowChunkBytes };
   }
 
   get optimizer(): Optimizer {
@@ -72,7 +74,7 @@ export class OrtTrainer implements TrainingEngine {
       // Another step may have compiled this batch size while the probe ran.
       const again = this.#graphs.get(batchSize);
       if (again !== undefined) return { graph: again.graph, session: await again.session };
-      const graph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize, nchwcBlock });
+      const graph = compileTrainingGraph(this.model, { loss: c.loss, optimizer: c.optimizer, batchSize, nchwcBlock, windowChunkBytes: this.#options.windowChunkBytes });
       const session = this.#ort.InferenceSession.create(graph.bytes, {
         intraOpNumThreads: this.#options.threads,
         interOpNumThreads: 1,

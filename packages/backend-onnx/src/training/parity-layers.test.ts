@@ -16,7 +16,7 @@ import {
 } from '@cnnkit/layers';
 import { tf } from '@cnnkit/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { windowsFirst } from './conv-filter-grad.js';
+import { windowChunk, windowsFirst } from './conv-filter-grad.js';
 import { compareSteps, integerKernels, useWasm, values } from './test-utils/parity.js';
 
 beforeAll(useWasm);
@@ -36,6 +36,8 @@ interface Case {
   kernelScale?: number;
   /** Other weights to set after building. */
   setup?: (m: Model) => void;
+  /** Passed to the ORT engine: small values cut the filter gradients' batch into chunks. */
+  windowChunkBytes?: number;
 }
 
 const bin = [[1], [0], [1]];
@@ -151,6 +153,24 @@ const BLOCKED_CASES: Case[] = [
     kernelScale: 1 / 16,
   },
   {
+    // The same, its filter gradients cut into one-image chunks (Split, per-chunk MatMul, Sum; checked below).
+    name: 'blocked: the same with the filter gradients in one-image chunks',
+    input: [32, 32, 4],
+    layers: () => [
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 42 }),
+      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 43 }),
+      new MaxPooling2D(),
+      new GlobalAveragePooling2D(),
+      new Dense({ units: 1, activation: 'sigmoid', seed: 44 }),
+    ],
+    loss: 'binary_crossentropy',
+    labels: bin,
+    ties: true,
+    integerKernels: true,
+    kernelScale: 1 / 16,
+    windowChunkBytes: 200_000,
+  },
+  {
     name: 'blocked: 3-channel input conv + relu max-pool on 7x7 (uncovered edge) with ties + blocked conv + pool + GAP + Dense sigmoid',
     input: [7, 7, 3],
     layers: () => [
@@ -219,9 +239,12 @@ const RUNS = [
 ];
 
 describe('ORT training engine vs the wasm engine, per layer type: two SGD(lr=1) steps, batch 3', () => {
-  it('the windows-first case does take that MatMul order (both of its convolutions)', () => {
+  it('the windows-first cases do take that MatMul order, the chunked one one image a chunk (both of their convolutions)', () => {
     expect(windowsFirst(4 * 9, 16, 32 * 32)).toBe(true);
     expect(windowsFirst(16 * 9, 16, 32 * 32)).toBe(true);
+    expect(windowChunk(3, 4 * 9 * 32 * 32 * 4)).toBe(3);
+    expect(windowChunk(3, 4 * 9 * 32 * 32 * 4, 200_000)).toBe(1);
+    expect(windowChunk(3, 16 * 9 * 32 * 32 * 4, 200_000)).toBe(1);
   });
   it.each(RUNS)('[$layout] $name', async (c) => {
     const [h, w, ch] = c.input;
@@ -229,7 +252,7 @@ describe('ORT training engine vs the wasm engine, per layer type: two SGD(lr=1) 
     const y = Array.isArray(c.labels[0]) ? tf.tensor(c.labels as number[][]) : tf.tensor(c.labels as number[]);
     const r = await compareSteps(build(c), () => ({ optimizer: new Sgd({ learningRate: 1 }), loss: c.loss }), x, y, 2, {
       setup: c.integerKernels ? (m) => integerKernels(m, c.kernelScale) : c.setup,
-      trainer: { layout: c.layout },
+      trainer: { layout: c.layout, windowChunkBytes: c.windowChunkBytes },
     });
     for (let i = 0; i < 2; i++) expect(Math.abs(r.wasmLosses[i] - r.ortLosses[i])).toBeLessThan(1e-5);
     // The step must have moved the weights, or the comparison proves nothing.
