@@ -5,6 +5,7 @@ import type { BenchOutcome } from './bench-result.js';
 import { measureThroughput } from './measure-throughput.js';
 import { syntheticBatch } from './synthetic-batch.js';
 import { tutorialModel } from './tutorial-model.js';
+import { ensureModelBackend } from './model-backend.js';
 
 export interface OnnxInferenceOptions {
   size: number;
@@ -33,6 +34,7 @@ export async function benchOnnxInference(options: OnnxInferenceOptions): Promise
     return { kind: 'skipped', skipped: { engine, task: 'infer', size, reason: `onnxruntime-node not loadable: ${firstLine(error)}` } };
   }
   const [{ exportModel }, { loadOnnxPredictor }] = modules;
+  await ensureModelBackend();
   const dir = await mkdtemp(join(tmpdir(), 'cnnkit-bench-onnx-'));
   try {
     const model = tutorialModel(size);

@@ -1,4 +1,5 @@
 import type { BenchOutcome } from './bench-result.js';
+import { ensureModelBackend } from './model-backend.js';
 
 export interface OrtTrainingOptions {
   size: number;
@@ -31,6 +32,7 @@ export async function benchOrtTrainingHook(options: OrtTrainingOptions): Promise
   } catch (error) {
     return { kind: 'skipped', skipped: { engine, task: 'train', size, reason: `not available: @cnnkit/backend-onnx not loadable (${firstLine(error)})` } };
   }
+  await ensureModelBackend();
   try {
     const rows = await onnx.benchOrtTraining({ size, batch, steps: repeats, warmup: Math.max(warmup, 1), wasm: false, log });
     const ort = rows.find((r) => r.engine === 'cnnkit-onnx');
