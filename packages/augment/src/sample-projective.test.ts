@@ -1,7 +1,7 @@
 import { countLeaks, tf } from '@cnnkit/tensor-core';
 import { expect, it } from 'vitest';
 import { FILL_MODES, INTERPOLATIONS, type FillMode } from './fill-mode.js';
-import { sampleInParts, sampleProjective } from './sample-projective.js';
+import { sampleInParts, sampleProjective, sampleProjectiveOn, type Sampler } from './sample-projective.js';
 import { describeOnBackends, expectClose } from './test-utils/backends.js';
 import { referenceSample } from './test-utils/reference-sampler.js';
 
@@ -23,7 +23,9 @@ const CASES: { label: string; transforms: number[][] }[] = [
   { label: 'projective (c0, c1 != 0)', transforms: [[1.1, 0.2, -0.3, -0.1, 0.9, 0.4, 0.07, -0.05], [0.9, 0, 0.2, 0.1, 1, -0.3, -0.11, 0.03]] },
 ];
 
-describeOnBackends('sampleProjective', () => {
+for (const sampler of ['tensors', 'arrays'] as Sampler[]) {
+  const sample = (...args: Parameters<typeof sampleProjective>) => sampleProjectiveOn(sampler, ...args);
+  describeOnBackends(`sampleProjective (${sampler})`, () => {
   it('reads the extended row 10 20 30 40 as each fill mode documents (hand-computed)', () => {
     // output x reads input x - 2: points -2 and -1 are outside
     const row = tf.tensor4d([10, 20, 30, 40], [1, 1, 4, 1]);
@@ -36,7 +38,7 @@ describeOnBackends('sampleProjective', () => {
     for (const fillMode of FILL_MODES) {
       for (const interpolation of INTERPOLATIONS) {
         const t = [[1, 0, -2, 0, 1, 0, 0, 0]];
-        const out = sampleProjective(row, t, { interpolation, fillMode, fillValue: -1 });
+        const out = sample(row, t, { interpolation, fillMode, fillValue: -1 });
         expect([...out.dataSync()], `${fillMode} ${interpolation}`).toEqual(expected[fillMode]);
         expect([...referenceSample([10, 20, 30, 40], [1, 1, 4, 1], t, interpolation, fillMode, -1)]).toEqual(expected[fillMode]);
         out.dispose();
@@ -47,7 +49,7 @@ describeOnBackends('sampleProjective', () => {
 
   it('rounds ties half up for nearest interpolation, on every backend (output x reads x + 0.5)', () => {
     const row = tf.tensor4d([10, 20, 30, 40], [1, 1, 4, 1]);
-    const out = sampleProjective(row, [[1, 0, 0.5, 0, 1, 0, 0, 0]], { interpolation: 'nearest', fillMode: 'constant', fillValue: -1 });
+    const out = sample(row, [[1, 0, 0.5, 0, 1, 0, 0, 0]], { interpolation: 'nearest', fillMode: 'constant', fillValue: -1 });
     expect([...out.dataSync()]).toEqual([20, 30, 40, -1]);
     tf.dispose([row, out]);
   });
@@ -57,7 +59,7 @@ describeOnBackends('sampleProjective', () => {
       const images = tf.tensor4d(VALUES, SHAPE);
       for (const fillMode of FILL_MODES) {
         for (const interpolation of INTERPOLATIONS) {
-          const out = sampleProjective(images, transforms, { interpolation, fillMode, fillValue: -7 });
+          const out = sample(images, transforms, { interpolation, fillMode, fillValue: -7 });
           const expected = referenceSample(VALUES, SHAPE, transforms, interpolation, fillMode, -7);
           expectClose(out.dataSync(), expected, 1e-3);
           out.dispose();
@@ -70,17 +72,18 @@ describeOnBackends('sampleProjective', () => {
   it('produces another output size (a 3x2 window) and broadcasts a single transform over the batch', () => {
     const images = tf.tensor4d(VALUES, SHAPE);
     const t = [[1, 0, 1, 0, 1, 0.4, 0, 0]];
-    const out = sampleProjective(images, t, { interpolation: 'bilinear', fillMode: 'wrap', fillValue: 0, outputSize: [3, 2] });
+    const out = sample(images, t, { interpolation: 'bilinear', fillMode: 'wrap', fillValue: 0, outputSize: [3, 2] });
     expect(out.shape).toEqual([2, 3, 2, 2]);
     expectClose(out.dataSync(), referenceSample(VALUES, SHAPE, t, 'bilinear', 'wrap', 0, [3, 2]), 1e-3);
     tf.dispose([images, out]);
   });
 
-  it('gives the same result when a batch is resampled in parts (the path for batches past 2^24 pixel rows)', () => {
+  // The arrays sampler needs no parts (integer indices): the test is the tensor path's.
+  if (sampler === 'tensors') it('gives the same result when a batch is resampled in parts (the path for batches past 2^24 pixel rows)', () => {
     const images = tf.tensor4d([...VALUES, ...VALUES.map((v) => v + 100)], [4, 4, 4, 2]);
     const transforms = [...CASES[1].transforms, ...CASES[3].transforms];
     const options = { interpolation: 'bilinear', fillMode: 'reflect', fillValue: 0 } as const;
-    const whole = sampleProjective(images, transforms, options);
+    const whole = sampleProjectiveOn('tensors', images, transforms, options);
     const parts = sampleInParts(images, transforms, options, 3);
     expect(parts.dataSync()).toEqual(whole.dataSync());
     tf.dispose([images, whole, parts]);
@@ -89,13 +92,14 @@ describeOnBackends('sampleProjective', () => {
   it('leaks no tensors and rejects a wrong number of transforms', async () => {
     const images = tf.tensor4d(VALUES, SHAPE);
     const { result, leaked } = await countLeaks(() =>
-      sampleProjective(images, CASES[3].transforms, { interpolation: 'bilinear', fillMode: 'constant', fillValue: 0 }),
+      sample(images, CASES[3].transforms, { interpolation: 'bilinear', fillMode: 'constant', fillValue: 0 }),
     );
     expect(leaked).toBe(0);
     result.dispose();
-    expect(() => sampleProjective(images, [rot(1), rot(2), rot(3)], { interpolation: 'nearest', fillMode: 'wrap', fillValue: 0 })).toThrow(
+    expect(() => sample(images, [rot(1), rot(2), rot(3)], { interpolation: 'nearest', fillMode: 'wrap', fillValue: 0 })).toThrow(
       'sampleProjective: expected 1 or 2 transforms (one per image), received 3',
     );
     images.dispose();
   });
 });
+}
