@@ -58,7 +58,11 @@ export const MODULES = {
     ],
     tests: ['src/random-*.test.ts', 'src/center-crop.test.ts', 'src/transform-from-config.test.ts', 'src/*-non-square.test.ts'],
   },
-  'augment/sampler': { dir: 'packages/augment', mutate: ['src/sample-projective.ts'], tests: ['src/sample-projective*.test.ts', 'src/tfjs-transform-defects.test.ts'] },
+  'augment/sampler': {
+    dir: 'packages/augment',
+    mutate: ['src/sample-projective.ts', 'src/sample-arrays.ts'],
+    tests: ['src/sample-projective*.test.ts', 'src/sample-arrays.test.ts', 'src/tfjs-transform-defects.test.ts'],
+  },
   'data/split': { dir: 'packages/data', mutate: ['src/split.ts'], tests: ['src/split.test.ts', 'src/image-dataset.test.ts'] },
   'data/labels': { dir: 'packages/data', mutate: ['src/labels.ts'], tests: ['src/labels.test.ts', 'src/image-dataset.test.ts'] },
   'data/resize': {

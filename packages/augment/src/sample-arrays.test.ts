@@ -32,6 +32,22 @@ describeOnBackends('sampleArrays against the tensor sampler', () => {
     },
   );
 
+  it('a point sent to infinity (projective k = 0) reads the fill value in every fill mode, in both forms', () => {
+    // k = 1 - x: output x = 1 has k = 0; x = 0 reads 0, x = 2 reads -2, x = 3 reads -1.5. Two channels.
+    const row = tf.tensor4d([10, 11, 20, 21, 30, 31, 40, 41], [1, 1, 4, 2]);
+    for (const fillMode of FILL_MODES) {
+      for (const interpolation of ['nearest', 'bilinear'] as const) {
+        const options = { interpolation, fillMode, fillValue: -5 };
+        const a = sampleProjectiveOn('arrays', row, [[1, 0, 0, 0, 1, 0, -1, 0]], options);
+        const t = sampleProjectiveOn('tensors', row, [[1, 0, 0, 0, 1, 0, -1, 0]], options);
+        expect([a.dataSync()[2], a.dataSync()[3]], `${fillMode} ${interpolation}`).toEqual([-5, -5]);
+        expectClose(a.dataSync(), t.dataSync(), 1e-5);
+        tf.dispose([a, t]);
+      }
+    }
+    row.dispose();
+  });
+
   it('is what sampleProjective runs outside gradient recording; while gradients are recorded the tensor form runs (a copy read from memory would leave the tape)', () => {
     const images = tf.tensor4d(Array.from({ length: 2 * 5 * 5 }, (_, i) => (i * 7) % 11 + 0.25), [2, 5, 5, 1]);
     const maps = [toRow({ angle: 0.3, zoom: 1, dx: 0.7, dy: -0.2 }), toRow({ angle: -1.1, zoom: 1.3, dx: 1, dy: 2 })];
