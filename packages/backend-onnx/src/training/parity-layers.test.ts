@@ -130,46 +130,32 @@ const CASES: Case[] = [
   },
 ];
 
+/** windowsFirst: the windows are the first MatMul operand of both filter gradients (checked below). */
+const WINDOWS_FIRST: Case = {
+  name: 'blocked: filter gradients with the windows first (4→16 and 16→16 filters over 32x32), relu max-pools with ties',
+  input: [32, 32, 4],
+  layers: () => [
+    new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 42 }),
+    new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 43 }),
+    new MaxPooling2D(),
+    new GlobalAveragePooling2D(),
+    new Dense({ units: 1, activation: 'sigmoid', seed: 44 }),
+  ],
+  loss: 'binary_crossentropy',
+  labels: bin,
+  ties: true,
+  integerKernels: true,
+  kernelScale: 1 / 16,
+};
+
 /**
  * Layers with 16 filters (a multiple of the NCHWc block on AVX2 and AVX-512): the
  * blocked convolutions, pooling and the reorders between layouts.
  */
 const BLOCKED_CASES: Case[] = [
-  {
-    // windowsFirst: the windows are the first MatMul operand (checked below).
-    name: 'blocked: filter gradients with the windows first (4→16 and 16→16 filters over 32x32), relu max-pools with ties',
-    input: [32, 32, 4],
-    layers: () => [
-      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 42 }),
-      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 43 }),
-      new MaxPooling2D(),
-      new GlobalAveragePooling2D(),
-      new Dense({ units: 1, activation: 'sigmoid', seed: 44 }),
-    ],
-    loss: 'binary_crossentropy',
-    labels: bin,
-    ties: true,
-    integerKernels: true,
-    kernelScale: 1 / 16,
-  },
-  {
-    // The same, its filter gradients cut into one-image chunks (Split, per-chunk MatMul, Sum; checked below).
-    name: 'blocked: the same with the filter gradients in one-image chunks',
-    input: [32, 32, 4],
-    layers: () => [
-      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 42 }),
-      new Conv2D({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', seed: 43 }),
-      new MaxPooling2D(),
-      new GlobalAveragePooling2D(),
-      new Dense({ units: 1, activation: 'sigmoid', seed: 44 }),
-    ],
-    loss: 'binary_crossentropy',
-    labels: bin,
-    ties: true,
-    integerKernels: true,
-    kernelScale: 1 / 16,
-    windowChunkBytes: 200_000,
-  },
+  WINDOWS_FIRST,
+  // The same, its filter gradients cut into one-image chunks (Split, per-chunk MatMul, Sum; checked below).
+  { ...WINDOWS_FIRST, name: 'blocked: the same with the filter gradients in one-image chunks', windowChunkBytes: 200_000 },
   {
     name: 'blocked: 3-channel input conv + relu max-pool on 7x7 (uncovered edge) with ties + blocked conv + pool + GAP + Dense sigmoid',
     input: [7, 7, 3],
