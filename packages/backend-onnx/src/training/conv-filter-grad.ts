@@ -20,6 +20,11 @@ export interface ConvGeometry {
   readonly dilations: readonly [number, number];
 }
 
+/** A 1x1 stride-1 unpadded kernel: the windows are the input itself. */
+function isIdentityWindow(g: ConvGeometry): boolean {
+  return g.kernel[0] === 1 && g.kernel[1] === 1 && g.strides.every((s) => s === 1) && g.pads.every((p) => p === 0);
+}
+
 /**
  * The shifted windows of an NCHW tensor `x` `[N, C, H, W]` as `[N, C*kh*kw, P]`
  * (P the output pixels), by a grouped Conv with a constant one-hot kernel (measured
@@ -29,8 +34,7 @@ export function emitWindows(b: GraphBuilder, base: string, x: string, shape: rea
   const [n, c] = shape;
   const [kh, kw] = g.kernel;
   const k = c * kh * kw;
-  const trivial = kh === 1 && kw === 1 && g.strides.every((s) => s === 1) && g.pads.every((p) => p === 0);
-  const windows = trivial
+  const windows = isIdentityWindow(g)
     ? x
     : b.op('Conv', [x, oneHot ?? b.constant(`${base}/onehot`, [k, 1, kh, kw], oneHotWindowKernel(c, kh, kw))], `${base}/windows`, [
         attr.ints('kernel_shape', [kh, kw]),
@@ -77,7 +81,8 @@ export function emitFilterGrad(b: GraphBuilder, base: string, x: GradTensor, dz:
     parts === 1 ? [t] : b.opN('Split', [t], Array.from({ length: parts }, (_, i) => `${base}/${what}_${i}`), [attr.int('axis', 0)]);
   const xs = split(x.name, 'x_chunk');
   const dzs = split(dz.name, 'dz_chunk');
-  const oneHot = b.constant(`${base}/onehot`, [k, 1, kh, kw], oneHotWindowKernel(ci, kh, kw));
+  // One constant for every chunk's window-gathering convolution.
+  const oneHot = isIdentityWindow(g) ? undefined : b.constant(`${base}/onehot`, [k, 1, kh, kw], oneHotWindowKernel(ci, kh, kw));
   // Each chunk's sum over its images, in the layout its MatMul gives.
   const sums = xs.map((xi, i) => {
     const cols = emitWindows(b, `${base}/chunk_${i}`, xi, [chunk, ...x.shape.slice(1)], g, p, oneHot);
@@ -110,8 +115,9 @@ export const WINDOW_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Images per chunk of the filter gradient: the most that divides the batch and keeps a
- * chunk's windows within `chunkBytes` (at least 1). Measured best at 1-2 images
- * for the tutorial's layers at 128 px and 1 at 300 px; 8 at 16x16x64 (0.6 MB an image).
+ * chunk's windows within `chunkBytes` (at least 1). Measured best at 1-2 images for
+ * the tutorial's first three layers at 128 px and 1 at 300 px; at 16x16x64 (0.6 MB an
+ * image) 2 and 8 measured alike, 32 slower (the bound gives 4).
  */
 export function windowChunk(batch: number, bytesPerImage: number, chunkBytes = WINDOW_CHUNK_BYTES): number {
   for (let c = batch; c > 1; c--) if (batch % c === 0 && c * bytesPerImage <= chunkBytes) return c;
