@@ -62,7 +62,7 @@ export function lowerSeparableConv2d(ctx: LoweringContext, layer: SeparableConv2
     backward(dy, needInputGrad, wrt) {
       // The depthwise kernel needs the gradient at the pointwise step's input.
       const dd = pointwise.backward(dy, true, wrt)!;
-      ctx.grad(`${name}/depthwise_kernel`, emitDepthwiseFilterGrad(b, `${name}/depthwise`, x, { name: dd, shape: d.shape }, geometry));
+      ctx.grad(`${name}/depthwise_kernel`, emitDepthwiseFilterGrad(b, `${name}/depthwise`, x, { name: dd, shape: d.shape }, geometry, ctx.windowChunkBytes));
       if (!needInputGrad) return null;
       const [, c, h, w] = x.shape;
       const [, , oh, ow] = d.shape;
