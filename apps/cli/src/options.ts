@@ -76,7 +76,11 @@ export type InferBackend = BackendName | 'auto';
 export type FitBackend = TrainBackend | 'onnx';
 
 export function fitBackend(value: string): FitBackend {
-  return value === 'onnx' ? 'onnx' : trainBackend(value);
+  if (value === 'onnx') return 'onnx';
+  const names = ['auto', ...BACKEND_NAMES];
+  // train's own list: onnx is one of its engines.
+  if (!names.includes(value)) throw new InvalidArgumentError(`unknown backend "${value}"; expected one of: ${names.join(', ')}`);
+  return trainBackend(value);
 }
 
 export function trainBackend(value: string): TrainBackend {

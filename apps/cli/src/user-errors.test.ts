@@ -38,7 +38,7 @@ describe('user errors: exit 1, one line saying what was wrong and what to do, no
     ['one class only', () => ['train', join(dir, 'one'), '--out', join(dir, 'r')], /has only one class \("cats"\); a classifier needs at least 2: add a folder of images per class/],
     ['image size not a number', () => ['train', data, '--out', join(dir, 'r'), '--image-size', 'big'], /--image-size expects a number of pixels such as 180, or HEIGHTxWIDTH .*received "big"/],
     ['image too small for the tutorial CNN', () => ['train', data, '--out', join(dir, 'r'), '--image-size', '12x16'], /--image-size 12x16 is too small for seed-cnn, which halves the picture 4 times; use at least 16/],
-    ['unknown backend (train)', () => ['train', data, '--out', join(dir, 'r'), '--backend', 'tpu'], /unknown backend "tpu"; expected one of: auto, cpu, wasm, webgpu, cuda/],
+    ['unknown backend (train, whose engines include onnx)', () => ['train', data, '--out', join(dir, 'r'), '--backend', 'tpu'], /unknown backend "tpu"; expected one of: auto, cpu, wasm, webgpu, cuda, onnx/],
     ['--workers not a positive integer', () => ['train', data, '--out', join(dir, 'r'), '--workers', '0'], /--workers expects a positive integer, received "0"/],
     ['--workers on a backend without worker threads', () => ['train', data, '--out', join(dir, 'r'), '--backend', 'onnx', '--workers', '2'], /--workers 2 needs a backend that runs in worker threads \(wasm or cpu\); onnx uses onnxruntime's own threads/],
     ['unknown backend (predict)', () => ['predict', run, img(), '--backend', 'tpu'], /unknown backend "tpu"; expected one of: auto, cpu, wasm, webgpu, cuda, onnx/],

@@ -21,12 +21,17 @@ export interface DecodeOptions {
   pixelLimit?: number;
 }
 
+/** The `reason` of a file that is not there (removed after it was listed, or mistyped). */
+const MISSING_FILE = 'no such file';
+
 /** A file that is not a decodable image. `reason` is short, for reports. */
 export class ImageDecodeError extends CnnkitError {
   readonly reason: string;
   readonly file: string;
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
-    super('IMAGE_DECODE', `decodeImage: could not decode "${file}": ${reason}; expected a complete JPEG, PNG, GIF, BMP or WebP file`, options);
+    // A missing file is not a format problem: say so, not which formats decode.
+    const message = reason === MISSING_FILE ? `decodeImage: "${file}" does not exist` : `decodeImage: could not decode "${file}": ${reason}; expected a complete JPEG, PNG, GIF, BMP or WebP file`;
+    super('IMAGE_DECODE', message, options);
     this.reason = reason;
     this.file = file;
   }
@@ -157,7 +162,7 @@ export async function decodeImage(file: string, options: DecodeOptions = {}, con
     buf = content ?? (await readFile(file));
   } catch (cause) {
     const err = cause as NodeJS.ErrnoException;
-    throw new ImageDecodeError(file, `unreadable: ${err.code ?? err.message}`, { cause });
+    throw new ImageDecodeError(file, err.code === 'ENOENT' ? MISSING_FILE : `unreadable: ${err.code ?? err.message}`, { cause });
   }
   if (buf.length === 0) throw new ImageDecodeError(file, 'empty file (0 bytes)');
   const format = sniffFormat(buf);
@@ -198,8 +203,10 @@ export async function decodeImage(file: string, options: DecodeOptions = {}, con
         ? overLimit(file, meta.width, meta.height, pixelLimit)
         : new ImageDecodeError(file, `over the pixel limit of ${pixelLimit}`, { cause });
     }
-    const what = format !== 'bmp' && endsEarly(format, buf) ? `truncated ${format.toUpperCase()} (${buf.length} bytes, no end marker)` : `corrupt ${format.toUpperCase()}`;
-    throw new ImageDecodeError(file, `${what}: ${message}`, { cause });
+    // A truncated file is named by what it lacks; libvips's own text for it varies from
+    // run to run ("premature end of JPEG image" or "Unknown error"), so it stays in `cause`.
+    if (format !== 'bmp' && endsEarly(format, buf)) throw new ImageDecodeError(file, `truncated ${format.toUpperCase()} (${buf.length} bytes, no end marker)`, { cause });
+    throw new ImageDecodeError(file, `corrupt ${format.toUpperCase()}: ${message}`, { cause });
   }
   if (out.info.channels !== channels) {
     throw new ImageDecodeError(file, `decoded to ${out.info.channels} channels, expected ${channels} for colorMode '${colorMode}'`);
