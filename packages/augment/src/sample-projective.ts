@@ -54,14 +54,16 @@ export function sampleProjective(
   return sampleProjectiveOn(arraysApply() ? 'arrays' : 'tensors', images, transforms, options);
 }
 
-/** Where the sampling runs: on the values in memory (`sampleArrays`) or as tensor ops (any backend, differentiable). */
+/** Where the sampling runs: on the values in memory (`sampleArrays`) or as tensor ops (any backend, recorded on the gradient tape). */
 export type Sampler = 'arrays' | 'tensors';
 
 /**
  * The arrays sampler serves the CPU backends (their tensors are in memory) outside
- * gradient recording: a value read into memory leaves the gradient tape, so an
- * augmentation layer inside a model that is being differentiated keeps the tensor ops,
- * and so do GPU backends (no round trip to the CPU).
+ * gradient recording. While gradients are recorded the tensor ops run: a value read
+ * into memory would leave the tape, and a gradient through an augmentation (which
+ * cnnkit does not provide: no GatherV2 gradient) must fail loudly rather than come back
+ * zero; gradients that stop at the augmentation, as in training, work either way. GPU
+ * backends keep the tensor ops too (no round trip to the CPU).
  */
 function arraysApply(): boolean {
   return (tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm') && tf.engine().state.gradientDepth === 0;

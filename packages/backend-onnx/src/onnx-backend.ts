@@ -17,7 +17,8 @@ export interface OnnxBackendOptions {
 
 /**
  * The onnx backend: onnxruntime-node running exported `.onnx` models
- * (`loadOnnxPredictor`). It infers only (`capabilities().training === false`), and it
+ * (`loadOnnxPredictor`), and the ORT training engine as its `trainingEngine`
+ * (`capabilities().training` is true for that engine, not for tfjs training). It
  * is not a tfjs backend: activating it loads onnxruntime and leaves tfjs's active
  * backend alone. Its priority is the lowest, so `auto` never picks it for tfjs work.
  *

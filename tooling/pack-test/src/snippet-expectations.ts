@@ -142,6 +142,18 @@ export const EXPECTATIONS: Record<string, Expectation> = {
       expect(loaded.split(' ')).toEqual(ctx.memo.layerClasses);
     },
   },
+  'packages/backend-cpu/README.md#@cnnkit/backend-cpu': {
+    uses: ['cpu'],
+    check(run) {
+      expect(run.stdout).toBe('cpu\n');
+    },
+  },
+  'packages/backend-wasm/README.md#@cnnkit/backend-wasm': {
+    uses: ['train'],
+    check(run) {
+      expect(run.stdout).toBe('wasm\n');
+    },
+  },
   'packages/backend-cuda/README.md#@cnnkit/backend-cuda': {
     uses: ['cuda'],
     check(run, ctx) {
@@ -302,6 +314,13 @@ console.log(JSON.stringify(sameTypes));
       // y = LeakyRelu(0.5 x, alpha 0.1), computed here.
       expect(y).toHaveLength(x.length);
       x.forEach((v, i) => expect(y[i]).toBeCloseTo(v >= 0 ? 0.5 * v : 0.05 * v, 6));
+    },
+  },
+  'packages/tensor-core/README.md#@cnnkit/tensor-core': {
+    uses: ['train'],
+    check(run) {
+      // auto among the registered plugins: wasm is the only one.
+      expect(run.stdout).toBe('wasm wasm\n');
     },
   },
 };
